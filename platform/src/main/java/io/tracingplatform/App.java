@@ -1,0 +1,129 @@
+package io.tracingplatform;
+
+import com.pulumi.Context;
+import com.pulumi.Pulumi;
+import com.pulumi.aws.ProviderArgs;
+import com.pulumi.aws.inputs.ProviderDefaultTagsArgs;
+import com.pulumi.core.Output;
+import com.pulumi.resources.ComponentResourceOptions;
+import com.pulumi.resources.CustomResourceOptions;
+import io.tracingplatform.config.ProjectLayout;
+import io.tracingplatform.config.RawConfig;
+import io.tracingplatform.config.Secret;
+import io.tracingplatform.config.StackSettings;
+import io.tracingplatform.k8s.Names;
+import io.tracingplatform.yaml.LocatedYaml;
+import io.tracingplatform.yaml.Yaml;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The Pulumi program. {@link #main} is what {@code pulumi up} runs (Pulumi.yaml points at the built jar);
+ * {@link #program} is the same program the offline engine runs, so both engines share every line below the
+ * configuration source.
+ */
+public final class App {
+    private App() {}
+
+    public static void main(String[] args) {
+        Pulumi.run(ctx -> program(ctx, loadFromEngine(ctx)));
+    }
+
+    /** The real engine: settings from the engine's config, validated before anything is registered. */
+    static PlatformInputs loadFromEngine(Context ctx) {
+        var layout = ProjectLayout.discover();
+        var raw = engineConfig(ctx.stackName(), layout, System.getenv("PULUMI_CONFIG"),
+                System.getenv("PULUMI_CONFIG_SECRET_KEYS"), name -> ctx.config().requireSecret(name));
+        return load(layout, raw);
+    }
+
+    /** Settings plus everything else the program reads; throws with every problem found. */
+    public static PlatformInputs load(ProjectLayout layout, RawConfig raw) {
+        return new PlatformInputs(StackSettings.parse(raw));
+    }
+
+    /**
+     * The engine hands every language host the stack's config as {@code PULUMI_CONFIG} (JSON, values as
+     * strings, structured values as JSON text) and the secret keys as {@code PULUMI_CONFIG_SECRET_KEYS}.
+     * Reading it whole lets unknown keys be reported exactly as offline; secrets are still read through
+     * {@code ctx.config().requireSecret} so they stay secret Outputs.
+     */
+    static RawConfig engineConfig(String stack, ProjectLayout layout, String configJson, String secretKeysJson,
+                                  java.util.function.Function<String, Output<String>> secretReader) {
+        Map<String, String> all = parseJsonMap(configJson);
+        Set<String> secretKeys = Set.copyOf(parseJsonList(secretKeysJson));
+        var values = new LinkedHashMap<String, Object>();
+        String prefix = RawConfig.NAMESPACE + ":";
+        new TreeMap<>(all).forEach((key, value) -> {
+            if (!key.startsWith(prefix)) return;
+            String name = key.substring(prefix.length());
+            values.put(name, secretKeys.contains(key)
+                    ? Secret.fromEngine(key, () -> secretReader.apply(name))
+                    : value);
+        });
+        var file = layout.stackFile(stack);
+        LocatedYaml.Document doc = null;
+        try {
+            doc = LocatedYaml.read(file, layout.display(file)); // only for line numbers in messages
+        } catch (io.tracingplatform.yaml.YamlProblem e) {
+            doc = null;
+        }
+        return new RawConfig(stack, layout.display(file), values, doc);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> parseJsonMap(String json) {
+        if (json == null || json.isBlank()) return Map.of();
+        try {
+            var map = Yaml.JSON.readValue(json, Map.class);
+            var result = new TreeMap<String, String>();
+            map.forEach((k, v) -> result.put(String.valueOf(k), v == null ? null : String.valueOf(v)));
+            return result;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("PULUMI_CONFIG is not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static java.util.List<String> parseJsonList(String json) {
+        if (json == null || json.isBlank()) return java.util.List.of();
+        try {
+            return Yaml.JSON.readValue(json, java.util.List.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("PULUMI_CONFIG_SECRET_KEYS is not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The program both engines run. Inputs are already validated; nothing here reads config. */
+    public static void program(Context ctx, PlatformInputs inputs) {
+        var settings = inputs.settings();
+        var providers = createProviders(settings);
+        var platform = new TracingPlatform(Names.ROOT, inputs, providers, ComponentResourceOptions.builder().build());
+
+        ctx.export("stack", Output.of(settings.stack()));
+        ctx.export("release", Output.of(settings.release().name()));
+        ctx.export("cloud", Output.of(settings.cloud().key()));
+        ctx.export("cluster", Output.of(settings.clusterName()));
+        ctx.export("namespace", platform.namespace());
+    }
+
+    static Providers createProviders(StackSettings settings) {
+        var k8sArgs = com.pulumi.kubernetes.ProviderArgs.builder()
+                .namespace(settings.kubernetes().namespace());
+        settings.kubernetes().kubeconfig().ifPresent(k8sArgs::kubeconfig);
+        settings.kubernetes().context().ifPresent(k8sArgs::context);
+        var kubernetes = new com.pulumi.kubernetes.Provider("k8s", k8sArgs.build(), CustomResourceOptions.builder().build());
+
+        Optional<com.pulumi.aws.Provider> aws = settings.aws().map(a -> new com.pulumi.aws.Provider("aws",
+                ProviderArgs.builder()
+                        .region(a.region())
+                        .allowedAccountIds(a.accountId())
+                        .defaultTags(ProviderDefaultTagsArgs.builder().tags(a.defaultTags()).build())
+                        .build(),
+                CustomResourceOptions.builder().build()));
+        return new Providers(kubernetes, aws);
+    }
+}

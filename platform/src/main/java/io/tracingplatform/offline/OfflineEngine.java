@@ -1,0 +1,120 @@
+package io.tracingplatform.offline;
+
+import com.pulumi.core.Output;
+import com.pulumi.core.internal.Internal;
+import com.pulumi.resources.ComponentResource;
+import com.pulumi.resources.Resource;
+import com.pulumi.test.PulumiTest;
+import com.pulumi.test.TestOptions;
+import com.pulumi.test.TestResult;
+import io.tracingplatform.App;
+import io.tracingplatform.PlatformInputs;
+import io.tracingplatform.config.Secret;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Runs the real program on the Pulumi Java SDK's mock engine ({@link PulumiTest}): same code, no cloud.
+ * Used by {@code platformctl plan/render}, the upgrade planner and the tests.
+ */
+public final class OfflineEngine {
+    public static final String PROJECT = "tracing-platform";
+
+    private OfflineEngine() {}
+
+    /** The program failed on the offline engine (a bug, or input that settings validation let through). */
+    public static final class ProgramFailedException extends RuntimeException {
+        public ProgramFailedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    public static Plan plan(PlatformInputs inputs) {
+        var settings = inputs.settings();
+        var mocks = new RecordingMocks(
+                settings.aws().map(a -> a.accountId()).orElse("000000000000"),
+                settings.aws().map(a -> a.region()).orElse("local"));
+        TestResult result;
+        try {
+            result = PulumiTest.withMocks(mocks)
+                    .withOptions(TestOptions.builder().projectName(PROJECT).stackName(settings.stack()).build())
+                    .runTest(ctx -> App.program(ctx, inputs));
+            if (!result.exceptions().isEmpty()) {
+                Exception first = result.exceptions().get(0);
+                Throwable root = first;
+                while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+                throw new ProgramFailedException("the program failed on the offline engine: " + root.getMessage(), first);
+            }
+            return toPlan(settings.stack(), result, mocks.registered());
+        } finally {
+            PulumiTest.cleanup();
+        }
+    }
+
+    private static Plan toPlan(String stack, TestResult result, List<RecordingMocks.Registered> registered) {
+        var parents = new IdentityHashMap<Resource, Resource>();
+        for (var r : result.resources()) {
+            for (var child : r.pulumiChildResources()) parents.put(child, r);
+        }
+        var inputsByKey = new HashMap<String, RecordingMocks.Registered>();
+        for (var reg : registered) {
+            var previous = inputsByKey.put(reg.type() + "::" + reg.name(), reg);
+            if (previous != null) {
+                throw new IllegalStateException("two resources of type " + reg.type() + " are named " + reg.name()
+                        + "; logical names must be unique (Names.child)");
+            }
+        }
+        var resources = new ArrayList<Plan.PlannedResource>();
+        for (var r : result.resources()) {
+            var parent = parents.get(r);
+            var reg = inputsByKey.get(r.pulumiResourceType() + "::" + r.pulumiResourceName());
+            boolean custom = !(r instanceof ComponentResource);
+            Map<String, Object> inputs = reg == null ? Map.of() : Normalize.map(reg.inputs());
+            resources.add(new Plan.PlannedResource(
+                    r.pulumiResourceType(),
+                    r.pulumiResourceName(),
+                    parent == null ? "" : parent.pulumiResourceName(),
+                    parent == null ? "" : parent.pulumiResourceType(),
+                    PulumiTest.extractValue(r.urn()),
+                    inputs,
+                    custom,
+                    reg == null || reg.provider() == null ? "" : reg.provider()));
+        }
+        var treeKeys = treeKeys(resources);
+        resources.sort(Comparator.comparing((Plan.PlannedResource p) -> treeKeys.get(p))
+                .thenComparing(Plan.PlannedResource::type)
+                .thenComparing(Plan.PlannedResource::name));
+        var outputs = new TreeMap<String, Object>();
+        result.outputs().forEach((name, output) -> outputs.put(name, outputValue(output)));
+        return new Plan(stack, List.copyOf(resources), outputs);
+    }
+
+    /** Sort keys that keep a subtree together: the chain of ancestor names from the root. */
+    private static Map<Plan.PlannedResource, String> treeKeys(List<Plan.PlannedResource> all) {
+        var byName = all.stream().collect(Collectors.toMap(Plan.PlannedResource::name, x -> x, (a, b) -> a));
+        var keys = new IdentityHashMap<Plan.PlannedResource, String>();
+        for (var r : all) {
+            var chain = new ArrayList<String>();
+            for (var p = r.parent(); !p.isEmpty(); ) {
+                chain.add(0, p);
+                var parent = byName.get(p);
+                p = parent == null ? "" : parent.parent();
+            }
+            keys.put(r, String.join("/", chain));
+        }
+        return keys;
+    }
+
+    private static Object outputValue(Output<?> output) {
+        // Offline only: the SDK's test API has no public "is secret"; redact rather than print a secret.
+        boolean secret = Internal.of(output).isSecret().join();
+        if (secret) return Secret.OFFLINE_PLACEHOLDER;
+        return Normalize.value(PulumiTest.extractValue(output));
+    }
+}

@@ -1,0 +1,116 @@
+package io.tracingplatform.offline;
+
+import io.tracingplatform.yaml.Yaml;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Writes a plan's Kubernetes objects as kubectl-appliable YAML, one file each, and the generated config
+ * files (every ConfigMap key) beside them, for GitOps users who apply without the Pulumi engine.
+ *
+ * <p>Files are prefixed by apply order (namespaces and CRDs before what lives in them), so
+ * {@code kubectl apply -f DIR/manifests} works in one pass.
+ */
+public final class Renderer {
+    /** Marks a directory this renderer owns, so a re-render may clear it and nothing else is ever deleted. */
+    public static final String MARKER = ".platformctl-render";
+
+    private static final List<String> KIND_ORDER = List.of("Namespace", "CustomResourceDefinition",
+            "PriorityClass", "StorageClass", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role",
+            "RoleBinding", "Secret", "ConfigMap", "PersistentVolumeClaim", "Service", "Deployment", "StatefulSet",
+            "DaemonSet", "Job", "CronJob", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Ingress",
+            "NetworkPolicy");
+
+    private Renderer() {}
+
+    /** A file written, relative to the output directory, and what it holds. */
+    public record Written(String path, String kind, String namespace, String name) {}
+
+    /** Refused: the directory holds files this renderer did not write. */
+    public static final class NotOurDirectoryException extends RuntimeException {
+        public NotOurDirectoryException(Path dir) {
+            super("refusing to write into " + dir + ": it is not empty and was not written by platformctl render;"
+                    + " choose an empty or new directory");
+        }
+    }
+
+    public static List<Written> render(Plan plan, Path out) {
+        prepare(out);
+        var written = new ArrayList<Written>();
+        var objects = plan.resources().stream().filter(Plan.PlannedResource::isKubernetesObject).toList();
+        for (var r : objects) {
+            var object = manifest(r.inputs());
+            String kind = String.valueOf(object.get("kind"));
+            @SuppressWarnings("unchecked")
+            var metadata = (Map<String, Object>) object.getOrDefault("metadata", Map.of());
+            String name = String.valueOf(metadata.get("name"));
+            String namespace = metadata.get("namespace") == null ? "" : String.valueOf(metadata.get("namespace"));
+            int order = KIND_ORDER.indexOf(kind);
+            String prefix = String.format("%02d", order < 0 ? 99 : order);
+            String file = "manifests/" + prefix + "-" + kind.toLowerCase() + "-"
+                    + (namespace.isEmpty() ? "" : namespace + "-") + name + ".yaml";
+            write(out.resolve(file), Yaml.toYaml(object));
+            written.add(new Written(file, kind, namespace, name));
+            if (kind.equals("ConfigMap") && object.get("data") instanceof Map<?, ?> data) {
+                for (var entry : data.entrySet()) {
+                    String configFile = "config/" + name + "/" + entry.getKey();
+                    write(out.resolve(configFile), String.valueOf(entry.getValue()));
+                    written.add(new Written(configFile, "file", namespace, name + "/" + entry.getKey()));
+                }
+            }
+        }
+        written.sort(Comparator.comparing(Written::path));
+        return written;
+    }
+
+    /** The object as kubectl wants it: apiVersion, kind, metadata first; Pulumi-only keys dropped. */
+    static Map<String, Object> manifest(Map<String, Object> inputs) {
+        var object = new LinkedHashMap<String, Object>();
+        object.put("apiVersion", inputs.get("apiVersion"));
+        object.put("kind", inputs.get("kind"));
+        object.put("metadata", inputs.get("metadata"));
+        inputs.forEach((k, v) -> {
+            if (!object.containsKey(k)) object.put(k, v);
+        });
+        return object;
+    }
+
+    private static void prepare(Path out) {
+        try {
+            if (Files.exists(out)) {
+                boolean empty;
+                try (Stream<Path> entries = Files.list(out)) {
+                    empty = entries.findAny().isEmpty();
+                }
+                if (!empty && !Files.exists(out.resolve(MARKER))) throw new NotOurDirectoryException(out);
+                try (Stream<Path> walk = Files.walk(out)) {
+                    for (var p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                        if (!p.equals(out)) Files.delete(p);
+                    }
+                }
+            }
+            Files.createDirectories(out);
+            Files.writeString(out.resolve(MARKER), "written by platformctl render; safe to delete\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void write(Path file, String content) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, content, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package io.tracingplatform.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tracingplatform.yaml.LocatedYaml;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class StackSettingsTest {
+    static final String VALID_AWS = """
+            config:
+              tracing-platform:release: "2026.11"
+              tracing-platform:cloud: aws
+              tracing-platform:clusterName: tracing-dev
+              tracing-platform:kubernetes:
+                context: ctx
+                namespace: tracing
+              tracing-platform:aws:
+                region: eu-central-1
+                accountId: "210987654321"
+                defaultTags:
+                  team: platform
+            """;
+
+    static RawConfig raw(String yaml) throws Exception {
+        var doc = LocatedYaml.parse(yaml.getBytes(StandardCharsets.UTF_8), "stacks/Pulumi.dev.yaml");
+        return StackFiles.fromDocument("dev", "stacks/Pulumi.dev.yaml", doc);
+    }
+
+    static List<Problem> problems(String yaml) throws Exception {
+        var raw = raw(yaml);
+        var e = assertThrows(InvalidInputException.class, () -> StackSettings.parse(raw),
+                "expected the settings to be rejected:\n" + yaml);
+        return e.problems();
+    }
+
+    static Problem only(List<Problem> problems, String key) {
+        var matching = problems.stream().filter(p -> p.field().equals(key)).toList();
+        assertEquals(1, matching.size(), "expected one problem for " + key + " in " + problems);
+        return matching.get(0);
+    }
+
+    @Test
+    void validAwsStackParses() throws Exception {
+        var s = StackSettings.parse(raw(VALID_AWS));
+        assertEquals("2026.11", s.release().name());
+        assertEquals(Cloud.AWS, s.cloud());
+        assertEquals("eu-central-1", s.aws().orElseThrow().region());
+        assertEquals("platform", s.aws().orElseThrow().defaultTags().get("team"));
+        assertEquals("tracing", s.kubernetes().namespace());
+        assertEquals("ctx", s.kubernetes().context().orElseThrow());
+    }
+
+    @Test
+    void defaultsApplyWhenOptionalKeysAreAbsent() throws Exception {
+        var s = StackSettings.parse(raw("""
+                config:
+                  tracing-platform:release: "2026.11"
+                  tracing-platform:cloud: local
+                  tracing-platform:clusterName: tracing-local
+                """));
+        assertEquals(KubernetesSettings.DEFAULT_NAMESPACE, s.kubernetes().namespace());
+        assertTrue(s.kubernetes().context().isEmpty());
+        assertTrue(s.aws().isEmpty());
+    }
+
+    @ParameterizedTest(name = "missing {0}")
+    @CsvSource({
+        "release,      '  tracing-platform:release: \"2026.11\"\n', tracing-platform:release",
+        "cloud,        '  tracing-platform:cloud: aws\n',           tracing-platform:cloud",
+        "clusterName,  '  tracing-platform:clusterName: tracing-dev\n', tracing-platform:clusterName",
+    })
+    void eachRequiredTopLevelKeyMissingIsNamedWithItsFix(String name, String line, String key) throws Exception {
+        var yaml = VALID_AWS.replace(line.replace("\\n", "\n"), "");
+        var p = only(problems(yaml), key);
+        assertTrue(p.message().contains("required"), p.describe());
+        assertTrue(p.fix().startsWith("pulumi config set --stack dev"), "fix must be a command: " + p.describe());
+        assertEquals("stacks/Pulumi.dev.yaml", p.file());
+    }
+
+    @Test
+    void awsSectionIsRequiredOnAwsStacks() throws Exception {
+        var yaml = VALID_AWS.substring(0, VALID_AWS.indexOf("  tracing-platform:aws:"));
+        var p = only(problems(yaml), "tracing-platform:aws");
+        assertTrue(p.message().contains("required"), p.describe());
+    }
+
+    @Test
+    void awsRegionAndAccountMissingAreNamedWithPathCommands() throws Exception {
+        var yaml = VALID_AWS.replace("    region: eu-central-1\n", "").replace("    accountId: \"210987654321\"\n", "");
+        var problems = problems(yaml);
+        var region = only(problems, "tracing-platform:aws.region");
+        assertEquals("pulumi config set --stack dev --path 'tracing-platform:aws.region' eu-central-1", region.fix());
+        only(problems, "tracing-platform:aws.accountId");
+    }
+
+    @ParameterizedTest(name = "{0}: {1} -> {2}")
+    @CsvSource(delimiter = '|', value = {
+        "cloud: aws                  | cloud: 42                       | tracing-platform:cloud",
+        "release: \"2026.11\"        | release: \"1999.01\"            | tracing-platform:release",
+        "clusterName: tracing-dev    | clusterName: Tracing_Dev        | tracing-platform:clusterName",
+        "namespace: tracing          | namespace: Tracing              | tracing-platform:kubernetes.namespace",
+        "region: eu-central-1        | region: mars                    | tracing-platform:aws.region",
+        "accountId: \"210987654321\" | accountId: \"1234\"             | tracing-platform:aws.accountId",
+        "team: platform              | team: [a, b]                    | tracing-platform:aws.defaultTags.team",
+        "context: ctx                | context: {a: b}                 | tracing-platform:kubernetes.context",
+    })
+    void wrongTypesAndOutOfRangeValuesAreRejected(String from, String to, String key) throws Exception {
+        var yaml = VALID_AWS.replace(from.trim(), to.trim());
+        var p = only(problems(yaml), key);
+        assertTrue(p.location().known(), "offline problems carry a line: " + p.describe());
+        assertTrue(!p.fix().isEmpty(), "every problem has a fix: " + p.describe());
+    }
+
+    @Test
+    void wrongTypeForAnObjectIsNamed() throws Exception {
+        var yaml = VALID_AWS.replace("""
+                  tracing-platform:kubernetes:
+                    context: ctx
+                    namespace: tracing
+                """, "  tracing-platform:kubernetes: just-text\n");
+        var p = only(problems(yaml), "tracing-platform:kubernetes");
+        assertTrue(p.message().contains("must be an object"), p.describe());
+    }
+
+    @Test
+    void unknownKeyGetsADidYouMean() throws Exception {
+        var yaml = VALID_AWS.replace("    namespace: tracing\n", "    namespcae: tracing\n");
+        var p = only(problems(yaml), "tracing-platform:kubernetes.namespcae");
+        assertTrue(p.message().contains("Did you mean 'namespace'?"), p.describe());
+    }
+
+    @Test
+    void problemPointsAtTheLineOfTheKey() throws Exception {
+        var yaml = VALID_AWS.replace("namespace: tracing", "namespace: BAD");
+        var p = only(problems(yaml), "tracing-platform:kubernetes.namespace");
+        assertEquals(7, p.location().line(), p.describe());
+        assertTrue(p.describe().startsWith("stacks/Pulumi.dev.yaml:7:"), p.describe());
+    }
+
+    @Test
+    void allProblemsAreReportedAtOnce() throws Exception {
+        var yaml = VALID_AWS.replace("cloud: aws", "cloud: azure").replace("namespace: tracing", "namespace: X");
+        var problems = problems(yaml);
+        assertTrue(problems.size() >= 2, "both problems reported: " + problems);
+        assertTrue(problems.get(0).message().contains("Did you mean") || problems.get(0).message().contains("not one of"));
+    }
+
+    @Test
+    void localStackMustNotCarryAwsSettings() throws Exception {
+        var yaml = VALID_AWS.replace("cloud: aws", "cloud: local");
+        var p = only(problems(yaml), "tracing-platform:aws");
+        assertTrue(p.fix().startsWith("pulumi config rm"), p.describe());
+    }
+
+    @Test
+    void providerKeysOutsideTheProjectAreRejectedBecauseTheyWouldBeIgnored() throws Exception {
+        var yaml = VALID_AWS + "  aws:region: us-east-1\n";
+        var e = assertThrows(InvalidInputException.class, () -> raw(yaml));
+        assertTrue(e.problems().get(0).message().contains("ignored"), e.getMessage());
+    }
+
+    @Test
+    void secureValuesBecomeOfflineSecretsAndPlainSecretsAreRefused() throws Exception {
+        var raw = raw(VALID_AWS + "  tracing-platform:someSecret:\n    secure: v1:abc\n");
+        assertTrue(raw.values().get("someSecret") instanceof Secret, "secure: value is a Secret offline");
+        var problems = new java.util.ArrayList<Problem>();
+        var f = Fields.root(raw, problems);
+        assertTrue(f.secret("someSecret").isPresent());
+        var plain = Fields.root(raw(VALID_AWS + "  tracing-platform:someSecret: plain\n"), problems);
+        assertTrue(plain.secret("someSecret").isEmpty());
+        assertTrue(problems.get(0).fix().contains("--secret"), problems.toString());
+    }
+
+    @Test
+    void numbersAndBooleansAcceptTheEnginesStringForm() throws Exception {
+        var problems = new java.util.ArrayList<Problem>();
+        var raw = new RawConfig("dev", "f", java.util.Map.of("n", "3", "b", "true", "j", "{\"k\":\"v\"}"), null);
+        var f = Fields.root(raw, problems);
+        assertEquals(3, f.integer("n", 1, 0, 10, ""));
+        assertTrue(f.bool("b", false));
+        assertEquals("v", f.stringMap("j").get("k"));
+        assertTrue(problems.isEmpty(), problems.toString());
+    }
+}

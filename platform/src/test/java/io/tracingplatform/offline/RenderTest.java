@@ -1,0 +1,56 @@
+package io.tracingplatform.offline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tracingplatform.Plans;
+import io.tracingplatform.yaml.LocatedYaml;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RenderTest {
+    @TempDir Path tmp;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "dev", "staging", "prod"})
+    void everyManifestParsesAndIsKubectlAppliable(String stack) throws Exception {
+        var out = tmp.resolve(stack);
+        var written = Renderer.render(Plans.of(stack), out);
+        var manifests = written.stream().filter(w -> !w.kind().equals("file")).toList();
+        assertEquals(Plans.of(stack).resources().stream().filter(Plan.PlannedResource::isKubernetesObject).count(),
+                manifests.size(), "one file per Kubernetes object");
+        for (var w : manifests) {
+            var doc = LocatedYaml.read(out.resolve(w.path()), w.path());
+            @SuppressWarnings("unchecked")
+            var object = (Map<String, Object>) doc.root();
+            assertNotNull(object.get("apiVersion"), w.path() + " needs apiVersion");
+            assertNotNull(object.get("kind"), w.path() + " needs kind");
+            @SuppressWarnings("unchecked")
+            var metadata = (Map<String, Object>) object.get("metadata");
+            assertNotNull(metadata.get("name"), w.path() + " needs metadata.name");
+            assertFalse(Files.readString(out.resolve(w.path())).contains(".0\n"),
+                    w.path() + ": whole numbers must not render as doubles");
+        }
+        assertTrue(manifests.get(0).path().startsWith("manifests/00-namespace-"), "namespaces sort first for kubectl");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev"})
+    void refusesToWriteIntoADirectoryItDoesNotOwn(String stack) throws Exception {
+        Files.writeString(tmp.resolve("precious.txt"), "keep me");
+        assertThrows(Renderer.NotOurDirectoryException.class, () -> Renderer.render(Plans.of(stack), tmp));
+        assertTrue(Files.exists(tmp.resolve("precious.txt")));
+        var out = tmp.resolve("r");
+        Renderer.render(Plans.of(stack), out);
+        Files.writeString(out.resolve("manifests/stale.yaml"), "old");
+        Renderer.render(Plans.of(stack), out);
+        assertFalse(Files.exists(out.resolve("manifests/stale.yaml")), "a re-render replaces its own earlier output");
+    }
+}
