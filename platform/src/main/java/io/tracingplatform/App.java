@@ -10,7 +10,10 @@ import com.pulumi.resources.CustomResourceOptions;
 import io.tracingplatform.config.ProjectLayout;
 import io.tracingplatform.config.RawConfig;
 import io.tracingplatform.config.Secret;
+import io.tracingplatform.config.StackFiles;
 import io.tracingplatform.config.StackSettings;
+import io.tracingplatform.config.TenantPolicy;
+import io.tracingplatform.tenants.TenantLoader;
 import io.tracingplatform.k8s.Names;
 import io.tracingplatform.yaml.LocatedYaml;
 import io.tracingplatform.yaml.Yaml;
@@ -40,9 +43,25 @@ public final class App {
         return load(layout, raw);
     }
 
-    /** Settings plus everything else the program reads; throws with every problem found. */
+    /**
+     * Settings and tenants, validated before anything is registered; throws with every problem found. Tenant
+     * files are checked for every environment they join, against that stack's caps (read from its stack
+     * file), so a tenant file with a mistake stops every stack, never only some.
+     */
     public static PlatformInputs load(ProjectLayout layout, RawConfig raw) {
-        return new PlatformInputs(StackSettings.parse(raw));
+        var settings = StackSettings.parse(raw);
+        var tenants = TenantLoader.load(layout, settings.stack(), policies(layout, settings));
+        return new PlatformInputs(settings, tenants);
+    }
+
+    /** Tenant defaults and caps of every stack: this one from its settings, the others from their files. */
+    public static Map<String, TenantPolicy> policies(ProjectLayout layout, StackSettings current) {
+        var policies = new TreeMap<String, TenantPolicy>();
+        for (String stack : layout.stacks()) {
+            if (!stack.equals(current.stack())) policies.put(stack, TenantPolicy.read(StackFiles.read(layout, stack)));
+        }
+        policies.put(current.stack(), current.tenants());
+        return policies;
     }
 
     /**
@@ -108,6 +127,7 @@ public final class App {
         ctx.export("cloud", Output.of(settings.cloud().key()));
         ctx.export("cluster", Output.of(settings.clusterName()));
         ctx.export("namespace", platform.namespace());
+        ctx.export("tenants", Output.of(inputs.tenants().stream().map(t -> t.id()).toList()));
     }
 
     static Providers createProviders(StackSettings settings) {

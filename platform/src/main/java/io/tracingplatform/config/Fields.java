@@ -213,6 +213,24 @@ public final class Fields {
         return defaultValue;
     }
 
+    public java.time.Duration duration(String key, java.time.Duration defaultValue) {
+        Object v = value(key);
+        if (v == null) return defaultValue;
+        var parsed = v instanceof String s ? Durations.parse(s.trim()) : java.util.Optional.<java.time.Duration>empty();
+        if (parsed.isEmpty() || parsed.get().isZero()) {
+            problem(key, "'" + v + "' is not a duration above zero (a number and a unit: w, d, h, m, s, ms).",
+                    Durations.human(defaultValue));
+            return defaultValue;
+        }
+        return parsed.get();
+    }
+
+    /** The raw value of a key, for keys that take more than one shape (e.g. 'none' or an object). */
+    public Object peek(String key) {
+        known.add(key);
+        return values.get(key);
+    }
+
     // ---- structure ------------------------------------------------------------------------------------
 
     /** A nested object; missing gives an empty one (so its defaults apply), or a problem when required. */

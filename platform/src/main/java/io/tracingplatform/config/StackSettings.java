@@ -20,6 +20,7 @@ import java.util.Optional;
  *     ({@code tracing-platform:clusterName})
  * @param kubernetes cluster access ({@code tracing-platform:kubernetes})
  * @param aws account and region; present exactly when {@code cloud} is aws ({@code tracing-platform:aws})
+ * @param tenants tenant defaults and caps ({@code tracing-platform:tenantDefaults}, {@code tenantLimits})
  */
 public record StackSettings(
         String stack,
@@ -28,7 +29,8 @@ public record StackSettings(
         Cloud cloud,
         String clusterName,
         KubernetesSettings kubernetes,
-        Optional<AwsSettings> aws) {
+        Optional<AwsSettings> aws,
+        TenantPolicy tenants) {
 
     public StackSettings {
         Objects.requireNonNull(stack, "stack");
@@ -77,11 +79,12 @@ public record StackSettings(
             f.problemWithFix("aws", "is set but cloud is 'local'; a local stack uses no AWS account.",
                     "pulumi config rm --stack " + raw.stack() + " 'tracing-platform:aws'");
         }
+        var tenants = TenantPolicy.read(f, kubernetes.namespace());
         f.finish();
         if (!problems.isEmpty()) {
             throw new InvalidInputException("Stack settings in " + raw.file() + " are invalid ("
                     + problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + "):", problems);
         }
-        return new StackSettings(raw.stack(), raw.file(), release, cloud, clusterName, kubernetes, aws);
+        return new StackSettings(raw.stack(), raw.file(), release, cloud, clusterName, kubernetes, aws, tenants);
     }
 }

@@ -9,6 +9,14 @@ public final class Suggest {
     private Suggest() {}
 
     public static Optional<String> closest(String given, Collection<String> candidates) {
+        // A known name that starts what was typed ("production" for "prod") is what was meant.
+        String lower = given.toLowerCase(Locale.ROOT);
+        for (String candidate : candidates) {
+            String c = candidate.toLowerCase(Locale.ROOT);
+            if (c.length() >= 3 && (lower.startsWith(c) || c.startsWith(lower) && lower.length() >= 3)) {
+                return Optional.of(candidate);
+            }
+        }
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : candidates) {

@@ -12,7 +12,8 @@ import java.util.List;
  * the median and the ratio between flag sets, measured in the same run.
  *
  * <p>Run: {@code mvn -B -ntp -Pbench -DskipTests verify} (see README, Performance).
- * Arguments: repository root, then stacks (default prod).
+ * Arguments: repository root, then stacks (default prod); a stack written {@code prod@100} plans prod of a
+ * synthetic project with 100 generated tenants ({@link SyntheticProject}).
  */
 public final class PlanWallClock {
     static final int RUNS = 5;
@@ -26,24 +27,29 @@ public final class PlanWallClock {
         var flagSets = List.of(
                 List.<String>of(),
                 List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
-        for (String stack : stacks) {
+        for (String spec : stacks) {
+            String stack = spec.contains("@") ? spec.substring(0, spec.indexOf('@')) : spec;
+            Path project = spec.contains("@")
+                    ? SyntheticProject.create(root, root.resolve("platform/target/bench-plan-" + spec.substring(spec.indexOf('@') + 1)),
+                            Integer.parseInt(spec.substring(spec.indexOf('@') + 1)))
+                    : root;
             double[] medians = new double[flagSets.size()];
             for (int i = 0; i < flagSets.size(); i++) {
                 var cmd = new ArrayList<String>();
                 cmd.add(java);
                 cmd.addAll(flagSets.get(i));
-                cmd.addAll(List.of("-Dplatform.root=" + root, "-cp", jar.toString(), "io.tracingplatform.cli.Main",
+                cmd.addAll(List.of("-Dplatform.root=" + project, "-cp", jar.toString(), "io.tracingplatform.cli.Main",
                         "plan", "--stack", stack, "--format", "json"));
-                run(cmd, root); // warm-up: file cache, CDS archive
+                run(cmd, project); // warm-up: file cache, CDS archive
                 double[] times = new double[RUNS];
-                for (int r = 0; r < RUNS; r++) times[r] = run(cmd, root);
+                for (int r = 0; r < RUNS; r++) times[r] = run(cmd, project);
                 Arrays.sort(times);
                 medians[i] = times[RUNS / 2];
-                System.out.printf("plan --stack %-8s flags %-45s median %.2f s (min %.2f, max %.2f)%n", stack,
+                System.out.printf("plan --stack %-10s flags %-45s median %.2f s (min %.2f, max %.2f)%n", spec,
                         flagSets.get(i).isEmpty() ? "(JVM defaults)" : String.join(" ", flagSets.get(i)),
                         medians[i], times[0], times[RUNS - 1]);
             }
-            System.out.printf("plan --stack %s: C1+SerialGC takes %.2fx the wall time of the defaults%n", stack,
+            System.out.printf("plan --stack %s: C1+SerialGC takes %.2fx the wall time of the defaults%n", spec,
                     medians[1] / medians[0]);
         }
     }

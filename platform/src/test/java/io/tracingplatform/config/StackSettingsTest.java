@@ -187,4 +187,41 @@ class StackSettingsTest {
         assertEquals("v", f.stringMap("j").get("k"));
         assertTrue(problems.isEmpty(), problems.toString());
     }
+
+    @Test
+    void tenantDefaultsAndLimitsAreReadWithTheirOwnDefaults() throws Exception {
+        var s = StackSettings.parse(raw(VALID_AWS + """
+                  tracing-platform:tenantDefaults:
+                    retention: 10d
+                    ingestion: {rateLimitMBps: 3}
+                    sampling: {keepPercent: 20}
+                  tracing-platform:tenantLimits:
+                    maxRetention: 21d
+                    requestMoreFrom: "#help"
+                """));
+        var t = s.tenants();
+        assertEquals(java.time.Duration.ofDays(10), t.defaults().retention());
+        assertEquals(3.0, t.defaults().rateLimitMBps());
+        assertEquals(10.0, t.defaults().burstMB(), "unset default keeps the built-in one");
+        assertTrue(t.defaults().sampling().enabled());
+        assertEquals(20.0, t.defaults().sampling().keepPercent());
+        assertEquals(java.time.Duration.ofDays(21), t.limits().maxRetention());
+        assertEquals("#help", t.limits().requestMoreFrom());
+        assertEquals("tracing", t.platformNamespace());
+    }
+
+    @Test
+    void tenantDefaultsOverTheCapsAndBadDurationsAreRejected() throws Exception {
+        var problems = problems(VALID_AWS + """
+                  tracing-platform:tenantDefaults:
+                    retention: 60d
+                    ingestion: {rateLimitMBps: -1}
+                  tracing-platform:tenantLimits:
+                    maxRetention: forever
+                """);
+        only(problems, "tracing-platform:tenantDefaults.ingestion.rateLimitMBps");
+        only(problems, "tracing-platform:tenantLimits.maxRetention");
+        assertTrue(problems.stream().anyMatch(p -> p.field().equals("tracing-platform:tenantDefaults")
+                && p.message().contains("over tenantLimits.maxRetention")), problems.toString());
+    }
 }
