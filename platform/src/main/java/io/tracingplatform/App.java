@@ -90,7 +90,7 @@ public final class App {
         } catch (io.tracingplatform.yaml.YamlProblem e) {
             doc = null;
         }
-        return new RawConfig(stack, layout.display(file), values, doc);
+        return new RawConfig(stack, layout.display(file), values, doc, false);
     }
 
     @SuppressWarnings("unchecked")
@@ -127,6 +127,8 @@ public final class App {
         ctx.export("cloud", Output.of(settings.cloud().key()));
         ctx.export("cluster", Output.of(settings.clusterName()));
         ctx.export("namespace", platform.namespace());
+        platform.storageOutputs().forEach((key, value) -> ctx.export("storage" + Character.toUpperCase(key.charAt(0))
+                + key.substring(1), value));
         ctx.export("tenants", Output.of(inputs.tenants().stream().map(t -> t.id()).toList()));
     }
 

@@ -9,6 +9,9 @@ import com.pulumi.resources.ComponentResourceOptions;
 import com.pulumi.resources.CustomResourceOptions;
 import io.tracingplatform.k8s.Labels;
 import io.tracingplatform.k8s.Names;
+import io.tracingplatform.storage.LocalObjectStore;
+import io.tracingplatform.storage.StoragePlan;
+import io.tracingplatform.storage.TraceStorage;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -26,6 +29,8 @@ public final class TracingPlatform extends ComponentResource {
             "pod-security.kubernetes.io/warn", "restricted");
 
     private final Output<String> namespace;
+    private final StoragePlan storagePlan;
+    private final Map<String, Output<String>> storageOutputs;
 
     public TracingPlatform(String name, PlatformInputs inputs, Providers providers, ComponentResourceOptions options) {
         super(TYPE, name, options);
@@ -41,11 +46,38 @@ public final class TracingPlatform extends ComponentResource {
                 .build(),
                 CustomResourceOptions.builder().parent(this).provider(providers.kubernetes()).build());
         this.namespace = ns.metadata().applyValue(m -> m.name().orElse(settings.kubernetes().namespace()));
+        // Everything in the namespace waits for it.
+        var inNamespace = ComponentResourceOptions.builder().parent(this).dependsOn(ns).build();
+
+        this.storagePlan = StoragePlan.of(settings, inputs.tenants());
+        var outputs = new TreeMap<String, Output<String>>();
+        outputs.put("bucketName", Output.of(storagePlan.bucketName()));
+        outputs.put("region", Output.of(storagePlan.region()));
+        outputs.put("endpoint", Output.of(storagePlan.endpoint()));
+        if (settings.aws().isPresent()) {
+            var storage = new TraceStorage(Names.child(name, "storage"), settings, storagePlan, providers, inNamespace);
+            outputs.put("bucketArn", storage.bucketArn());
+            outputs.put("roleArn", storage.roleArn());
+        } else {
+            new LocalObjectStore(Names.child(name, "local-s3"), settings, storagePlan, providers, inNamespace);
+            outputs.put("bucketArn", Output.of(""));
+            outputs.put("roleArn", Output.of(""));
+        }
+        this.storageOutputs = Map.copyOf(outputs);
 
         registerOutputs(Map.of("namespace", namespace));
     }
 
     public Output<String> namespace() {
         return namespace;
+    }
+
+    public StoragePlan storagePlan() {
+        return storagePlan;
+    }
+
+    /** bucketName, bucketArn, region, endpoint, roleArn ("" where the stack has none). */
+    public Map<String, Output<String>> storageOutputs() {
+        return storageOutputs;
     }
 }

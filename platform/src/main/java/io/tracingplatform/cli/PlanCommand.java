@@ -26,12 +26,23 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var plan = StackRun.plan(common.layout(), stack);
+        var inputs = StackRun.inputs(common.layout(), stack);
+        var plan = io.tracingplatform.offline.OfflineEngine.plan(inputs);
+        var unset = inputs.settings().unsetSecrets();
         PrintWriter out = spec.commandLine().getOut();
         if (common.json()) {
-            out.println(Yaml.toOutputJson(toJson(plan)));
+            var json = toJson(plan);
+            json.put("unsetSecrets", unset);
+            out.println(Yaml.toOutputJson(json));
         } else {
             printText(plan, out);
+            if (!unset.isEmpty()) {
+                out.println();
+                out.println("Secrets this stack file does not hold yet (placeholders offline; pulumi up needs them):");
+                for (String key : unset) {
+                    out.println("  pulumi config set --stack " + stack + " --secret '" + key + "' \"$(openssl rand -hex 32)\"");
+                }
+            }
         }
         return Main.OK;
     }
@@ -48,6 +59,8 @@ final class PlanCommand implements Callable<Integer> {
             entry.put("parent", r.parent());
             entry.put("inputs", r.inputs());
             entry.put("urn", r.urn());
+            if (r.protect()) entry.put("protect", true);
+            if (r.retainOnDelete()) entry.put("retainOnDelete", true);
             resources.add(entry);
         }
         json.put("resources", resources);

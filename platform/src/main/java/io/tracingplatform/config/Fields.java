@@ -320,6 +320,20 @@ public final class Fields {
         return secret(key).orElseGet(() -> Secret.offline(configKey(key)));
     }
 
+    /**
+     * A required secret. The real engine must have it (a problem names the command that sets it). Offline,
+     * where a repository's stack files hold no ciphertext for someone else's secrets provider, an unset
+     * secret becomes the placeholder and its key is added to {@code unset}, so plan can say what to set.
+     */
+    public Secret secretForEngine(String key, List<String> unset) {
+        if (raw.offline() && values.get(key) == null) {
+            known.add(key);
+            unset.add(configKey(key));
+            return Secret.offline(configKey(key));
+        }
+        return requiredSecret(key);
+    }
+
     /** Reports keys that were given but that no reader asked for. Call last. */
     public void finish() {
         for (String key : values.keySet()) {

@@ -13,8 +13,10 @@ import java.util.Map;
  * @param file the stack file as the user knows it, for messages
  * @param values the settings under the project namespace
  * @param document the parsed stack file when read offline (for line numbers), else null
+ * @param offline true for the offline engine, which cannot decrypt secrets and so tolerates unset ones
  */
-public record RawConfig(String stack, String file, Map<String, Object> values, LocatedYaml.Document document) {
+public record RawConfig(String stack, String file, Map<String, Object> values, LocatedYaml.Document document,
+                        boolean offline) {
     public static final String NAMESPACE = "tracing-platform";
 
     public Location at(String path) {

@@ -82,6 +82,6 @@ public final class StackFiles {
             problems.add(new Problem(display, doc.at("config"), "config", "must be a mapping of settings.", ""));
         }
         if (!problems.isEmpty()) throw new InvalidInputException("Stack file " + display + " is invalid:", problems);
-        return new RawConfig(stack, display, values, doc);
+        return new RawConfig(stack, display, values, doc, true);
     }
 }

@@ -21,6 +21,11 @@ import java.util.Optional;
  * @param kubernetes cluster access ({@code tracing-platform:kubernetes})
  * @param aws account and region; present exactly when {@code cloud} is aws ({@code tracing-platform:aws})
  * @param tenants tenant defaults and caps ({@code tracing-platform:tenantDefaults}, {@code tenantLimits})
+ * @param storage trace storage ({@code tracing-platform:storage})
+ * @param credentialSeed stack secret every machine credential is derived from (HMAC), so credentials are
+ *     stable across runs and rotate together ({@code tracing-platform:credentialSeed}, secret, required)
+ * @param unsetSecrets secrets the stack file does not hold yet: offline they are placeholders, and plan lists
+ *     the command that sets each; the real engine refuses to run without them
  */
 public record StackSettings(
         String stack,
@@ -30,7 +35,10 @@ public record StackSettings(
         String clusterName,
         KubernetesSettings kubernetes,
         Optional<AwsSettings> aws,
-        TenantPolicy tenants) {
+        TenantPolicy tenants,
+        StorageSettings storage,
+        Secret credentialSeed,
+        java.util.List<String> unsetSecrets) {
 
     public StackSettings {
         Objects.requireNonNull(stack, "stack");
@@ -80,11 +88,15 @@ public record StackSettings(
                     "pulumi config rm --stack " + raw.stack() + " 'tracing-platform:aws'");
         }
         var tenants = TenantPolicy.read(f, kubernetes.namespace());
+        var storage = StorageSettings.read(f.object("storage", false), cloud, clusterName, aws);
+        var unset = new ArrayList<String>();
+        var seed = f.secretForEngine("credentialSeed", unset);
         f.finish();
         if (!problems.isEmpty()) {
             throw new InvalidInputException("Stack settings in " + raw.file() + " are invalid ("
                     + problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + "):", problems);
         }
-        return new StackSettings(raw.stack(), raw.file(), release, cloud, clusterName, kubernetes, aws, tenants);
+        return new StackSettings(raw.stack(), raw.file(), release, cloud, clusterName, kubernetes, aws, tenants,
+                storage, seed, java.util.List.copyOf(unset));
     }
 }

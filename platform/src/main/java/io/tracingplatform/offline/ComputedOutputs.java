@@ -35,6 +35,9 @@ final class ComputedOutputs {
                 out.put("keyId", name + "-0000");
             }
             case "aws:iam/role:Role" -> out.put("arn", "arn:aws:iam::" + accountId + ":role/" + inputs.getOrDefault("name", name));
+            case "aws:iam/user:User" -> out.put("arn", "arn:aws:iam::" + accountId + ":user/" + inputs.getOrDefault("name", name));
+            // Offline stand-ins for what AWS generates; marked secret by the program, never real.
+            case "aws:iam/accessKey:AccessKey" -> out.put("secret", "offline-secret-access-key");
             case "aws:iam/policy:Policy" -> out.put("arn", "arn:aws:iam::" + accountId + ":policy/" + inputs.getOrDefault("name", name));
             default -> { }
         }

@@ -4,6 +4,8 @@ import com.pulumi.core.Output;
 import com.pulumi.core.internal.Internal;
 import com.pulumi.resources.ComponentResource;
 import com.pulumi.resources.Resource;
+import com.pulumi.resources.ResourceTransformation;
+import java.util.Optional;
 import com.pulumi.test.PulumiTest;
 import com.pulumi.test.TestOptions;
 import com.pulumi.test.TestResult;
@@ -40,10 +42,18 @@ public final class OfflineEngine {
         var mocks = new RecordingMocks(
                 settings.aws().map(a -> a.accountId()).orElse("000000000000"),
                 settings.aws().map(a -> a.region()).orElse("local"));
+        // A stack transformation sees every resource's options: the only way to know protect/retainOnDelete.
+        var options = new java.util.concurrent.ConcurrentHashMap<String, boolean[]>();
+        ResourceTransformation record = args -> {
+            options.put(args.resource().pulumiResourceType() + "::" + args.resource().pulumiResourceName(),
+                    new boolean[] {args.options().isProtect(), args.options().isRetainOnDelete()});
+            return Optional.empty();
+        };
         TestResult result;
         try {
             result = PulumiTest.withMocks(mocks)
-                    .withOptions(TestOptions.builder().projectName(PROJECT).stackName(settings.stack()).build())
+                    .withOptions(TestOptions.builder().projectName(PROJECT).stackName(settings.stack())
+                            .resourceTransformations(List.of(record)).build())
                     .runTest(ctx -> App.program(ctx, inputs));
             if (!result.exceptions().isEmpty()) {
                 Exception first = result.exceptions().get(0);
@@ -51,13 +61,14 @@ public final class OfflineEngine {
                 while (root.getCause() != null && root.getCause() != root) root = root.getCause();
                 throw new ProgramFailedException("the program failed on the offline engine: " + root.getMessage(), first);
             }
-            return toPlan(settings.stack(), result, mocks.registered());
+            return toPlan(settings.stack(), result, mocks.registered(), options);
         } finally {
             PulumiTest.cleanup();
         }
     }
 
-    private static Plan toPlan(String stack, TestResult result, List<RecordingMocks.Registered> registered) {
+    private static Plan toPlan(String stack, TestResult result, List<RecordingMocks.Registered> registered,
+                               Map<String, boolean[]> options) {
         var parents = new IdentityHashMap<Resource, Resource>();
         for (var r : result.resources()) {
             for (var child : r.pulumiChildResources()) parents.put(child, r);
@@ -76,6 +87,7 @@ public final class OfflineEngine {
             var reg = inputsByKey.get(r.pulumiResourceType() + "::" + r.pulumiResourceName());
             boolean custom = !(r instanceof ComponentResource);
             Map<String, Object> inputs = reg == null ? Map.of() : Normalize.map(reg.inputs());
+            boolean[] opts = options.getOrDefault(r.pulumiResourceType() + "::" + r.pulumiResourceName(), new boolean[2]);
             resources.add(new Plan.PlannedResource(
                     r.pulumiResourceType(),
                     r.pulumiResourceName(),
@@ -84,7 +96,9 @@ public final class OfflineEngine {
                     PulumiTest.extractValue(r.urn()),
                     inputs,
                     custom,
-                    reg == null || reg.provider() == null ? "" : reg.provider()));
+                    reg == null || reg.provider() == null ? "" : reg.provider(),
+                    opts[0],
+                    opts[1]));
         }
         var treeKeys = treeKeys(resources);
         resources.sort(Comparator.comparing((Plan.PlannedResource p) -> treeKeys.get(p))

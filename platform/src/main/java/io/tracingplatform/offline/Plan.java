@@ -21,9 +21,12 @@ public record Plan(String stack, List<PlannedResource> resources, Map<String, Ob
      * @param inputs inputs as the provider receives them
      * @param custom whether a provider manages it (false for components)
      * @param provider the provider reference ("urn::id") a custom resource was registered with, else ""
+     * @param protect whether the real engine refuses to delete it
+     * @param retainOnDelete whether a delete leaves the cloud object in place
      */
     public record PlannedResource(String type, String name, String parent, String parentType, String urn,
-                                  Map<String, Object> inputs, boolean custom, String provider) {
+                                  Map<String, Object> inputs, boolean custom, String provider, boolean protect,
+                                  boolean retainOnDelete) {
         public boolean isKubernetesObject() {
             return custom && type.startsWith("kubernetes:") && !type.startsWith("kubernetes:helm")
                     && inputs.containsKey("apiVersion") && inputs.containsKey("kind");

@@ -18,7 +18,9 @@ import java.util.stream.Stream;
  * files (every ConfigMap key) beside them, for GitOps users who apply without the Pulumi engine.
  *
  * <p>Files are prefixed by apply order (namespaces and CRDs before what lives in them), so
- * {@code kubectl apply -f DIR/manifests} works in one pass.
+ * {@code kubectl apply -f DIR/manifests} works in one pass. Secrets go to {@code DIR/secrets/} with their
+ * values redacted: offline they would be derived from placeholders, and applying them would break
+ * credentials; create them from your secret store (the file shows name, namespace and keys).
  */
 public final class Renderer {
     /** Marks a directory this renderer owns, so a re-render may clear it and nothing else is ever deleted. */
@@ -56,7 +58,9 @@ public final class Renderer {
             String namespace = metadata.get("namespace") == null ? "" : String.valueOf(metadata.get("namespace"));
             int order = KIND_ORDER.indexOf(kind);
             String prefix = String.format("%02d", order < 0 ? 99 : order);
-            String file = "manifests/" + prefix + "-" + kind.toLowerCase() + "-"
+            boolean secret = kind.equals("Secret");
+            if (secret) object = redact(object);
+            String file = (secret ? "secrets/" : "manifests/") + prefix + "-" + kind.toLowerCase() + "-"
                     + (namespace.isEmpty() ? "" : namespace + "-") + name + ".yaml";
             write(out.resolve(file), Yaml.toYaml(object));
             written.add(new Written(file, kind, namespace, name));
@@ -70,6 +74,20 @@ public final class Renderer {
         }
         written.sort(Comparator.comparing(Written::path));
         return written;
+    }
+
+    public static final String REDACTED = "REDACTED: pulumi up sets this; in GitOps, create it from your secret store";
+
+    private static Map<String, Object> redact(Map<String, Object> object) {
+        var copy = new LinkedHashMap<>(object);
+        for (String field : List.of("data", "stringData")) {
+            if (copy.get(field) instanceof Map<?, ?> values) {
+                var redacted = new java.util.TreeMap<String, Object>();
+                values.keySet().forEach(k -> redacted.put(String.valueOf(k), REDACTED));
+                copy.put(field, redacted);
+            }
+        }
+        return copy;
     }
 
     /** The object as kubectl wants it: apiVersion, kind, metadata first; Pulumi-only keys dropped. */

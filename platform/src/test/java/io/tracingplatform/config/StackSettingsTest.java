@@ -25,6 +25,9 @@ class StackSettingsTest {
                 accountId: "210987654321"
                 defaultTags:
                   team: platform
+              tracing-platform:storage:
+                oidcProviderArn: arn:aws:iam::210987654321:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/ABC
+                oidcProviderUrl: https://oidc.eks.eu-central-1.amazonaws.com/id/ABC
             """;
 
     static RawConfig raw(String yaml) throws Exception {
@@ -180,7 +183,7 @@ class StackSettingsTest {
     @Test
     void numbersAndBooleansAcceptTheEnginesStringForm() throws Exception {
         var problems = new java.util.ArrayList<Problem>();
-        var raw = new RawConfig("dev", "f", java.util.Map.of("n", "3", "b", "true", "j", "{\"k\":\"v\"}"), null);
+        var raw = new RawConfig("dev", "f", java.util.Map.of("n", "3", "b", "true", "j", "{\"k\":\"v\"}"), null, false);
         var f = Fields.root(raw, problems);
         assertEquals(3, f.integer("n", 1, 0, 10, ""));
         assertTrue(f.bool("b", false));
