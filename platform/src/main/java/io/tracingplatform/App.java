@@ -32,7 +32,20 @@ public final class App {
     private App() {}
 
     public static void main(String[] args) {
+        widenCommonPool();
         Pulumi.run(ctx -> program(ctx, loadFromEngine(ctx)));
+    }
+
+    /**
+     * The Pulumi Java SDK completes resource registrations on the common ForkJoinPool and joins futures there;
+     * on a 2-core machine that pool has one thread and a run can starve (seen as a hang here). Must run before
+     * anything touches the pool; an explicit -D setting wins.
+     */
+    public static void widenCommonPool() {
+        String key = "java.util.concurrent.ForkJoinPool.common.parallelism";
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, String.valueOf(Math.max(8, Runtime.getRuntime().availableProcessors())));
+        }
     }
 
     /** The real engine: settings from the engine's config, validated before anything is registered. */

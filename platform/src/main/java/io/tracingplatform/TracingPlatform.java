@@ -12,6 +12,8 @@ import io.tracingplatform.k8s.Names;
 import io.tracingplatform.storage.LocalObjectStore;
 import io.tracingplatform.storage.StoragePlan;
 import io.tracingplatform.storage.TraceStorage;
+import io.tracingplatform.tempo.TempoCluster;
+import io.tracingplatform.tempo.TempoPlan;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -31,6 +33,7 @@ public final class TracingPlatform extends ComponentResource {
     private final Output<String> namespace;
     private final StoragePlan storagePlan;
     private final Map<String, Output<String>> storageOutputs;
+    private final TempoPlan tempoPlan;
 
     public TracingPlatform(String name, PlatformInputs inputs, Providers providers, ComponentResourceOptions options) {
         super(TYPE, name, options);
@@ -54,22 +57,33 @@ public final class TracingPlatform extends ComponentResource {
         outputs.put("bucketName", Output.of(storagePlan.bucketName()));
         outputs.put("region", Output.of(storagePlan.region()));
         outputs.put("endpoint", Output.of(storagePlan.endpoint()));
+        ComponentResource storage;
         if (settings.aws().isPresent()) {
-            var storage = new TraceStorage(Names.child(name, "storage"), settings, storagePlan, providers, inNamespace);
-            outputs.put("bucketArn", storage.bucketArn());
-            outputs.put("roleArn", storage.roleArn());
+            var aws = new TraceStorage(Names.child(name, "storage"), settings, storagePlan, providers, inNamespace);
+            outputs.put("bucketArn", aws.bucketArn());
+            outputs.put("roleArn", aws.roleArn());
+            storage = aws;
         } else {
-            new LocalObjectStore(Names.child(name, "local-s3"), settings, storagePlan, providers, inNamespace);
+            storage = new LocalObjectStore(Names.child(name, "local-s3"), settings, storagePlan, providers, inNamespace);
             outputs.put("bucketArn", Output.of(""));
             outputs.put("roleArn", Output.of(""));
         }
         this.storageOutputs = Map.copyOf(outputs);
+
+        // Tempo starts once its bucket, credentials and ServiceAccount exist.
+        this.tempoPlan = TempoPlan.of(settings, inputs.tenants(), storagePlan);
+        new TempoCluster(Names.child(name, "tempo"), settings, tempoPlan, storagePlan.tempo(settings), providers,
+                ComponentResourceOptions.builder().parent(this).dependsOn(ns, storage).build());
 
         registerOutputs(Map.of("namespace", namespace));
     }
 
     public Output<String> namespace() {
         return namespace;
+    }
+
+    public TempoPlan tempoPlan() {
+        return tempoPlan;
     }
 
     public StoragePlan storagePlan() {

@@ -26,6 +26,7 @@ class AppEngineConfigTest {
                 name -> Output.ofSecret("from-engine:" + name));
         assertTrue(raw.values().get("someSecret") instanceof Secret, "secret keys are read as secrets");
         raw.values().remove("someSecret");
+        raw.values().put("tempo", "{\"plannedIngestMBps\":5,\"replicationFactor\":3,\"walSize\":\"10Gi\",\"storageClass\":\"gp3\",\"prometheusRemoteWriteUrl\":\"http://prometheus-operated.monitoring.svc:9090/api/v1/write\",\"prometheusOperator\":true}");
         raw.values().put("storage", "{\"encryption\":\"sse-kms\",\"access\":\"irsa\",\"oidcProviderArn\":\"arn:aws:iam::210987654321:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/8A1C7E2B9D4F6A3E5B0C1D2E3F4A5B6C\",\"oidcProviderUrl\":\"https://oidc.eks.eu-central-1.amazonaws.com/id/8A1C7E2B9D4F6A3E5B0C1D2E3F4A5B6C\",\"expirationMarginDays\":7}");
         var fromEngine = StackSettings.parse(raw);
         var offline = StackSettings.parse(StackFiles.read(Plans.LAYOUT, "dev"));
@@ -35,6 +36,7 @@ class AppEngineConfigTest {
         assertEquals(offline.clusterName(), fromEngine.clusterName());
         assertTrue(raw.at("kubernetes.namespace").known(), "the stack file still gives line numbers");
         assertEquals(offline.storage(), fromEngine.storage());
+        assertEquals(offline.tempo(), fromEngine.tempo());
         assertTrue(fromEngine.unsetSecrets().isEmpty(), "the real engine has its secrets");
         // Secrets are read through ctx.config().requireSecret, never from the plain PULUMI_CONFIG value.
         assertEquals("from-engine:credentialSeed", com.pulumi.test.PulumiTest.extractValue(fromEngine.credentialSeed().output()));

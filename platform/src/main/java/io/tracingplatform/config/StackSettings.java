@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param aws account and region; present exactly when {@code cloud} is aws ({@code tracing-platform:aws})
  * @param tenants tenant defaults and caps ({@code tracing-platform:tenantDefaults}, {@code tenantLimits})
  * @param storage trace storage ({@code tracing-platform:storage})
+ * @param tempo Grafana Tempo ({@code tracing-platform:tempo})
  * @param credentialSeed stack secret every machine credential is derived from (HMAC), so credentials are
  *     stable across runs and rotate together ({@code tracing-platform:credentialSeed}, secret, required)
  * @param unsetSecrets secrets the stack file does not hold yet: offline they are placeholders, and plan lists
@@ -37,6 +38,7 @@ public record StackSettings(
         Optional<AwsSettings> aws,
         TenantPolicy tenants,
         StorageSettings storage,
+        TempoSettings tempo,
         Secret credentialSeed,
         java.util.List<String> unsetSecrets) {
 
@@ -89,6 +91,7 @@ public record StackSettings(
         }
         var tenants = TenantPolicy.read(f, kubernetes.namespace());
         var storage = StorageSettings.read(f.object("storage", false), cloud, clusterName, aws);
+        var tempo = TempoSettings.read(f.object("tempo", true), cloud);
         var unset = new ArrayList<String>();
         var seed = f.secretForEngine("credentialSeed", unset);
         f.finish();
@@ -97,6 +100,6 @@ public record StackSettings(
                     + problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + "):", problems);
         }
         return new StackSettings(raw.stack(), raw.file(), release, cloud, clusterName, kubernetes, aws, tenants,
-                storage, seed, java.util.List.copyOf(unset));
+                storage, tempo, seed, java.util.List.copyOf(unset));
     }
 }

@@ -44,6 +44,7 @@ import io.tracingplatform.config.StackSettings;
 import io.tracingplatform.k8s.Hardening;
 import io.tracingplatform.k8s.Labels;
 import io.tracingplatform.k8s.Names;
+import io.tracingplatform.k8s.Workloads;
 import java.util.List;
 import java.util.Map;
 
@@ -118,7 +119,7 @@ public final class LocalObjectStore extends ComponentResource {
                                                 .livenessProbe(ProbeArgs.builder().httpGet(HTTPGetActionArgs.builder()
                                                         .path("/minio/health/live").port(StoragePlan.LOCAL_PORT).build())
                                                         .periodSeconds(20).build())
-                                                .resources(resources("100m", "256Mi", "1", "1Gi"))
+                                                .resources(Workloads.resources("100m", "256Mi", "1", "1Gi"))
                                                 .securityContext(Hardening.container())
                                                 .volumeMounts(
                                                         VolumeMountArgs.builder().name("data").mountPath("/data").build(),
@@ -167,7 +168,7 @@ public final class LocalObjectStore extends ComponentResource {
                                                 .env(EnvVarArgs.builder().name("MC_CONFIG_DIR").value("/tmp/.mc").build())
                                                 .envFrom(EnvFromSourceArgs.builder().secretRef(SecretEnvSourceArgs.builder()
                                                         .name(StoragePlan.CREDENTIALS_SECRET).build()).build())
-                                                .resources(resources("10m", "32Mi", "200m", "128Mi"))
+                                                .resources(Workloads.resources("10m", "32Mi", "200m", "128Mi"))
                                                 .securityContext(Hardening.container())
                                                 .volumeMounts(VolumeMountArgs.builder().name("tmp").mountPath("/tmp").build())
                                                 .build())
@@ -184,13 +185,6 @@ public final class LocalObjectStore extends ComponentResource {
     private static EnvVarArgs secretEnv(String name, String key) {
         return EnvVarArgs.builder().name(name).valueFrom(EnvVarSourceArgs.builder().secretKeyRef(SecretKeySelectorArgs.builder()
                 .name(StoragePlan.CREDENTIALS_SECRET).key(key).build()).build()).build();
-    }
-
-    static ResourceRequirementsArgs resources(String cpu, String memory, String cpuLimit, String memoryLimit) {
-        return ResourceRequirementsArgs.builder()
-                .requests(Map.of("cpu", cpu, "memory", memory))
-                .limits(Map.of("cpu", cpuLimit, "memory", memoryLimit))
-                .build();
     }
 
     public Output<String> endpoint() {

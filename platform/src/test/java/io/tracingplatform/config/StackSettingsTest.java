@@ -28,6 +28,8 @@ class StackSettingsTest {
               tracing-platform:storage:
                 oidcProviderArn: arn:aws:iam::210987654321:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/ABC
                 oidcProviderUrl: https://oidc.eks.eu-central-1.amazonaws.com/id/ABC
+              tracing-platform:tempo:
+                prometheusRemoteWriteUrl: http://prometheus.monitoring.svc:9090/api/v1/write
             """;
 
     static RawConfig raw(String yaml) throws Exception {
@@ -66,6 +68,7 @@ class StackSettingsTest {
                   tracing-platform:release: "2026.11"
                   tracing-platform:cloud: local
                   tracing-platform:clusterName: tracing-local
+                  tracing-platform:tempo: {prometheusRemoteWriteUrl: "http://prometheus:9090/api/v1/write"}
                 """));
         assertEquals(KubernetesSettings.DEFAULT_NAMESPACE, s.kubernetes().namespace());
         assertTrue(s.kubernetes().context().isEmpty());

@@ -128,7 +128,7 @@ class StorageTest {
             if (e.getKey().endsWith(":sub")) subOk = e.getValue().asText().equals("system:serviceaccount:tracing:tempo");
         }
         assertTrue(subOk, "trust limited to system:serviceaccount:tracing:tempo: " + eq);
-        var sa = one(plan, "kubernetes:core/v1:ServiceAccount");
+        var sa = plan.named("kubernetes:core/v1:ServiceAccount", "platform-storage-tempo-service-account");
         assertEquals(plan.outputs().get("storageRoleArn"), at(sa.inputs(), "metadata", "annotations", "eks.amazonaws.com/role-arn"));
         assertEquals(false, sa.inputs().get("automountServiceAccountToken"));
     }
@@ -154,16 +154,18 @@ class StorageTest {
         assertEquals(Plans.inputs(stack).settings().storage().bucketName(), outputs.get("storageBucketName"));
     }
 
-    /** Replacing any of these loses every stored trace: their URNs may only change with an alias. */
+    /** Replacing any of these loses stored traces or WALs: their URNs may only change with an alias. */
     @Test
     void urnsOfStatefulResourcesArePinned() throws Exception {
         var lines = new ArrayList<String>();
         for (String stack : Plans.STACKS) {
             for (var r : Plans.of(stack).resources()) {
-                if (List.of(S3 + "bucketV2:BucketV2", "aws:kms/key:Key", "kubernetes:apps/v1:StatefulSet").contains(r.type())) {
+                // Bucket and key hold the traces; StatefulSets with volumes hold WALs and the local store's data.
+                List<Map<String, Object>> templates = r.type().endsWith("StatefulSet")
+                        ? at(r.inputs(), "spec", "volumeClaimTemplates") : null;
+                if (List.of(S3 + "bucketV2:BucketV2", "aws:kms/key:Key").contains(r.type()) || templates != null) {
                     lines.add(r.urn());
-                    if (r.type().endsWith("StatefulSet")) {
-                        var templates = (List<Map<String, Object>>) at(r.inputs(), "spec", "volumeClaimTemplates");
+                    if (templates != null) {
                         for (var t : templates) lines.add(r.urn() + " volumeClaimTemplate " + at(t, "metadata", "name"));
                     }
                 }
@@ -180,7 +182,7 @@ class StorageTest {
     @Test
     void localStoreIsAHardenedStatefulSetWithARetainedVolumeAndDerivedCredentials() {
         var plan = Plans.of("local");
-        var sts = one(plan, "kubernetes:apps/v1:StatefulSet");
+        var sts = plan.named("kubernetes:apps/v1:StatefulSet", "platform-local-s3-statefulset");
         assertEquals("Retain", at(sts.inputs(), "spec", "persistentVolumeClaimRetentionPolicy", "whenDeleted"));
         assertEquals("10Gi", at(sts.inputs(), "spec", "volumeClaimTemplates", "0", "spec", "resources", "requests", "storage"));
         var container = (Map<String, Object>) at(sts.inputs(), "spec", "template", "spec", "containers", "0");
@@ -224,7 +226,7 @@ class StorageTest {
         one(plan, "aws:iam/accessKey:AccessKey");
         var secret = one(plan, "kubernetes:core/v1:Secret");
         assertEquals(StoragePlan.CREDENTIALS_SECRET, at(secret.inputs(), "metadata", "name"));
-        var sa = one(plan, "kubernetes:core/v1:ServiceAccount");
+        var sa = plan.named("kubernetes:core/v1:ServiceAccount", "platform-storage-tempo-service-account");
         assertEquals(null, (Object) at(sa.inputs(), "metadata", "annotations", "eks.amazonaws.com/role-arn"));
     }
 

@@ -1,0 +1,87 @@
+package io.tracingplatform.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Grafana Tempo of the stack ({@code tracing-platform:tempo}).
+ *
+ * @param plannedIngestMBps planned peak ingest of all tenants, MB/s; drives replicas and resources; default 10
+ * @param replicationFactor ingester replication factor; default 3 (1 on the local stack)
+ * @param profile {@code standard} (Tempo's size guide) or {@code small} (a tenth of the requests, for laptops);
+ *     default standard (small on local)
+ * @param zoneSpread {@code required} (ingesters never share a zone beyond the skew) or {@code preferred};
+ *     default required (preferred on local)
+ * @param walSize ingester WAL volume size; default 10Gi
+ * @param generatorWalSize metrics-generator volume size; default 10Gi
+ * @param storageClass storage class of those volumes; default the cluster's default
+ * @param prometheusRemoteWriteUrl where the metrics-generator writes span metrics and service graphs; required
+ * @param prometheusOperator whether the cluster has the Prometheus Operator CRDs (ServiceMonitor,
+ *     PrometheusRule); default true (false on local)
+ * @param hpaMaxFactor HPA maximum replicas as a multiple of the sized replicas; default 3
+ * @param components per-component overrides of replicas, requests and limits
+ */
+public record TempoSettings(double plannedIngestMBps, int replicationFactor, String profile, String zoneSpread,
+                            String walSize, String generatorWalSize, Optional<String> storageClass,
+                            String prometheusRemoteWriteUrl, boolean prometheusOperator, int hpaMaxFactor,
+                            Map<String, ComponentOverride> components) {
+    public static final List<String> COMPONENTS = List.of("distributor", "ingester", "querier", "query-frontend",
+            "compactor", "metrics-generator", "memcached");
+    static final Pattern QUANTITY = Pattern.compile("\\d+(\\.\\d+)?(m|Ki|Mi|Gi|Ti)?");
+    static final Pattern URL = Pattern.compile("https?://\\S+");
+
+    /**
+     * @param replicas fixed replica count (HPA minimum where there is an HPA)
+     * @param cpu CPU request, e.g. "500m"
+     * @param memory memory request, e.g. "2Gi"
+     * @param cpuLimit CPU limit
+     * @param memoryLimit memory limit
+     */
+    public record ComponentOverride(Optional<Integer> replicas, Optional<String> cpu, Optional<String> memory,
+                                    Optional<String> cpuLimit, Optional<String> memoryLimit) {}
+
+    public ComponentOverride override(String component) {
+        return components.getOrDefault(component, new ComponentOverride(Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty()));
+    }
+
+    static TempoSettings read(Fields f, Cloud cloud) {
+        boolean local = cloud == Cloud.LOCAL;
+        double ingest = f.decimal("plannedIngestMBps", local ? 1 : 10, 0.1, 100_000, "MB/s");
+        int rf = (int) f.integer("replicationFactor", local ? 1 : 3, 1, 5, "ingesters");
+        if (!local && rf < 3) {
+            f.problem("replicationFactor", rf + " loses data when one ingester fails; AWS stacks need at least 3.", "3");
+        }
+        String profile = f.choice("profile", List.of("standard", "small"), local ? "small" : "standard", false);
+        String spread = f.choice("zoneSpread", List.of("required", "preferred"), local ? "preferred" : "required", false);
+        String wal = f.matching("walSize", f.string("walSize", "10Gi"), QUANTITY, "is not a quantity like 10Gi", "10Gi");
+        String genWal = f.matching("generatorWalSize", f.string("generatorWalSize", "10Gi"), QUANTITY, "is not a quantity like 10Gi", "10Gi");
+        var storageClass = f.optionalString("storageClass");
+        String remoteWrite = f.matching("prometheusRemoteWriteUrl",
+                f.requiredString("prometheusRemoteWriteUrl", "http://prometheus.monitoring.svc:9090/api/v1/write"), URL,
+                "is not an http(s) URL", "http://prometheus.monitoring.svc:9090/api/v1/write");
+        boolean operator = f.bool("prometheusOperator", !local);
+        int hpaMax = (int) f.integer("hpaMaxFactor", 3, 1, 20, "x");
+        var components = new LinkedHashMap<String, ComponentOverride>();
+        f.objects("components").forEach((name, c) -> {
+            if (!COMPONENTS.contains(name)) {
+                f.problemWithFix("components." + name, "is not a Tempo component; known: " + COMPONENTS + "."
+                        + Suggest.didYouMean(name, COMPONENTS), "use one of " + COMPONENTS + ".");
+                return;
+            }
+            Optional<Integer> replicas = c.has("replicas") ? Optional.of((int) c.integer("replicas", 1, 0, 1000, "")) : Optional.empty();
+            var cpu = c.optionalString("cpu").map(v -> c.matching("cpu", v, QUANTITY, "is not a CPU quantity like 500m", "500m"));
+            var mem = c.optionalString("memory").map(v -> c.matching("memory", v, QUANTITY, "is not a memory quantity like 2Gi", "2Gi"));
+            var cpuLimit = c.optionalString("cpuLimit").map(v -> c.matching("cpuLimit", v, QUANTITY, "is not a CPU quantity like 2", "2"));
+            var memLimit = c.optionalString("memoryLimit").map(v -> c.matching("memoryLimit", v, QUANTITY, "is not a memory quantity like 4Gi", "4Gi"));
+            c.finish();
+            components.put(name, new ComponentOverride(replicas, cpu, mem, cpuLimit, memLimit));
+        });
+        f.finish();
+        return new TempoSettings(ingest, rf, profile, spread, wal, genWal, storageClass, remoteWrite, operator, hpaMax,
+                Map.copyOf(components));
+    }
+}

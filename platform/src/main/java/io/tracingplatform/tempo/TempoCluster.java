@@ -1,0 +1,345 @@
+package io.tracingplatform.tempo;
+
+import com.pulumi.kubernetes.apps.v1.Deployment;
+import com.pulumi.kubernetes.apps.v1.DeploymentArgs;
+import com.pulumi.kubernetes.apps.v1.StatefulSet;
+import com.pulumi.kubernetes.apps.v1.StatefulSetArgs;
+import com.pulumi.kubernetes.apps.v1.inputs.DeploymentSpecArgs;
+import com.pulumi.kubernetes.apps.v1.inputs.StatefulSetPersistentVolumeClaimRetentionPolicyArgs;
+import com.pulumi.kubernetes.apps.v1.inputs.StatefulSetSpecArgs;
+import com.pulumi.kubernetes.autoscaling.v2.HorizontalPodAutoscaler;
+import com.pulumi.kubernetes.autoscaling.v2.HorizontalPodAutoscalerArgs;
+import com.pulumi.kubernetes.autoscaling.v2.inputs.CrossVersionObjectReferenceArgs;
+import com.pulumi.kubernetes.autoscaling.v2.inputs.HorizontalPodAutoscalerSpecArgs;
+import com.pulumi.kubernetes.autoscaling.v2.inputs.MetricSpecArgs;
+import com.pulumi.kubernetes.autoscaling.v2.inputs.MetricTargetArgs;
+import com.pulumi.kubernetes.autoscaling.v2.inputs.ResourceMetricSourceArgs;
+import com.pulumi.kubernetes.core.v1.ConfigMap;
+import com.pulumi.kubernetes.core.v1.ConfigMapArgs;
+import com.pulumi.kubernetes.core.v1.Service;
+import com.pulumi.kubernetes.core.v1.ServiceAccount;
+import com.pulumi.kubernetes.core.v1.ServiceAccountArgs;
+import com.pulumi.kubernetes.core.v1.ServiceArgs;
+import com.pulumi.kubernetes.core.v1.inputs.AffinityArgs;
+import com.pulumi.kubernetes.core.v1.inputs.ConfigMapVolumeSourceArgs;
+import com.pulumi.kubernetes.core.v1.inputs.ContainerArgs;
+import com.pulumi.kubernetes.core.v1.inputs.ContainerPortArgs;
+import com.pulumi.kubernetes.core.v1.inputs.EmptyDirVolumeSourceArgs;
+import com.pulumi.kubernetes.core.v1.inputs.EnvFromSourceArgs;
+import com.pulumi.kubernetes.core.v1.inputs.HTTPGetActionArgs;
+import com.pulumi.kubernetes.core.v1.inputs.PersistentVolumeClaimArgs;
+import com.pulumi.kubernetes.core.v1.inputs.PersistentVolumeClaimSpecArgs;
+import com.pulumi.kubernetes.core.v1.inputs.PodAffinityTermArgs;
+import com.pulumi.kubernetes.core.v1.inputs.PodAntiAffinityArgs;
+import com.pulumi.kubernetes.core.v1.inputs.PodSpecArgs;
+import com.pulumi.kubernetes.core.v1.inputs.PodTemplateSpecArgs;
+import com.pulumi.kubernetes.core.v1.inputs.ProbeArgs;
+import com.pulumi.kubernetes.core.v1.inputs.ResourceRequirementsArgs;
+import com.pulumi.kubernetes.core.v1.inputs.SecretEnvSourceArgs;
+import com.pulumi.kubernetes.core.v1.inputs.ServicePortArgs;
+import com.pulumi.kubernetes.core.v1.inputs.ServiceSpecArgs;
+import com.pulumi.kubernetes.core.v1.inputs.TCPSocketActionArgs;
+import com.pulumi.kubernetes.core.v1.inputs.TopologySpreadConstraintArgs;
+import com.pulumi.kubernetes.core.v1.inputs.VolumeArgs;
+import com.pulumi.kubernetes.core.v1.inputs.VolumeMountArgs;
+import com.pulumi.kubernetes.core.v1.inputs.WeightedPodAffinityTermArgs;
+import com.pulumi.kubernetes.meta.v1.inputs.LabelSelectorArgs;
+import com.pulumi.kubernetes.meta.v1.inputs.ObjectMetaArgs;
+import com.pulumi.kubernetes.policy.v1.PodDisruptionBudget;
+import com.pulumi.kubernetes.policy.v1.PodDisruptionBudgetArgs;
+import com.pulumi.kubernetes.policy.v1.inputs.PodDisruptionBudgetSpecArgs;
+import com.pulumi.resources.ComponentResource;
+import com.pulumi.resources.ComponentResourceOptions;
+import com.pulumi.resources.CustomResourceOptions;
+import io.tracingplatform.Providers;
+import io.tracingplatform.config.StackSettings;
+import io.tracingplatform.k8s.Hardening;
+import io.tracingplatform.k8s.KubernetesCustomResource;
+import io.tracingplatform.k8s.Labels;
+import io.tracingplatform.k8s.Names;
+import io.tracingplatform.k8s.Workloads;
+import io.tracingplatform.storage.StoragePlan;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Grafana Tempo in microservices mode: one component composing every target of {@link TempoPlan}, memcached
+ * and the gossip ring, plus ServiceMonitors and a PrometheusRule where the Prometheus Operator is present.
+ */
+public final class TempoCluster extends ComponentResource {
+    public static final String TYPE = "tracing-platform:tempo:TempoCluster";
+    public static final String APP = "tempo";
+    public static final String GOSSIP_RING = "gossip-ring";
+    /** The ServiceAccount of targets that never touch the bucket: no cloud identity. */
+    public static final String INTERNAL_SERVICE_ACCOUNT = "tempo-internal";
+    static final int UID = 10001; // the Tempo image's user
+    static final int MEMCACHED_UID = 11211; // the memcached image's user
+
+    private final String name;
+    private final String namespace;
+    private final String environment;
+    private final CustomResourceOptions opts;
+
+    public TempoCluster(String name, StackSettings settings, TempoPlan plan, StoragePlan.TempoStorage storage,
+                        Providers providers, ComponentResourceOptions options) {
+        super(TYPE, name, options);
+        this.name = name;
+        this.namespace = settings.kubernetes().namespace();
+        this.environment = settings.environment();
+        this.opts = CustomResourceOptions.builder().parent(this).provider(providers.kubernetes()).build();
+
+        new ServiceAccount(Names.child(name, "internal-service-account"), ServiceAccountArgs.builder()
+                .metadata(meta(INTERNAL_SERVICE_ACCOUNT, "service-account"))
+                .automountServiceAccountToken(false)
+                .build(), opts);
+
+        new ConfigMap(Names.child(name, "overrides"), ConfigMapArgs.builder()
+                .metadata(meta(TempoPlan.OVERRIDES_CONFIG_MAP, "overrides"))
+                .data(Map.of("overrides.yaml", plan.overridesYaml()))
+                .build(), opts);
+
+        for (var w : plan.workloads()) {
+            new ConfigMap(Names.child(name, w.name() + "-config"), ConfigMapArgs.builder()
+                    .metadata(meta(configMapName(w.name()), w.name()))
+                    .data(Map.of("tempo.yaml", plan.configs().get(w.name())))
+                    .build(), opts);
+            workload(w, plan, settings, storage);
+            service(w.name(), w.name(), Labels.selector(APP, APP, w.name()), w.servicePorts(), false, false);
+            if (w.size().replicas() > 1) disruptionBudget(w.name(), w.statefulSet());
+            if (w.hpa()) autoscaler(w, settings.tempo().hpaMaxFactor());
+        }
+        // Queriers find the frontends through this headless Service, also before they are ready.
+        service("query-frontend-discovery", "query-frontend", Labels.selector(APP, APP, "query-frontend"),
+                Map.of("query-frontend-prom-metrics", WorkloadSpec.HTTP, "grpc", WorkloadSpec.GRPC), true, true);
+        // Every ring member joins through this headless Service.
+        var ringSelector = new TreeMap<String, String>();
+        ringSelector.put(Labels.PART_OF, "memberlist");
+        ringSelector.put(Labels.INSTANCE, APP);
+        service(GOSSIP_RING, "gossip-ring", ringSelector, Map.of("gossip-ring", WorkloadSpec.GOSSIP), true, true);
+
+        memcached(plan, settings);
+
+        if (settings.tempo().prometheusOperator()) {
+            for (var w : plan.workloads()) serviceMonitor(w.name(), w.name() + "-prom-metrics");
+            serviceMonitor(TempoPlan.MEMCACHED, "exporter-http-metrics");
+            new KubernetesCustomResource(Names.child(name, "alerts"), new KubernetesCustomResource.Args(
+                    "monitoring.coreos.com/v1", "PrometheusRule", meta("tempo-alerts", "alerts"),
+                    TempoAlerts.ruleGroups(namespace, environment)), opts);
+        }
+        registerOutputs(Map.of());
+    }
+
+    public static String configMapName(String target) {
+        return "tempo-" + target;
+    }
+
+    private ObjectMetaArgs meta(String objectName, String component) {
+        return ObjectMetaArgs.builder().name(objectName).namespace(namespace)
+                .labels(Labels.of(APP, APP, component, environment)).build();
+    }
+
+    /** Pod labels: ring members are part of the memberlist (the gossip-ring Service selects them). */
+    private Map<String, String> podLabels(String component, boolean ringMember) {
+        var labels = new TreeMap<>(Labels.of(APP, APP, component, environment));
+        if (ringMember) labels.put(Labels.PART_OF, "memberlist");
+        return labels;
+    }
+
+    private void workload(WorkloadSpec w, TempoPlan plan, StackSettings settings, StoragePlan.TempoStorage storage) {
+        var selector = Labels.selector(APP, APP, w.name());
+        var ports = new ArrayList<ContainerPortArgs>();
+        w.ports().entrySet().stream().sorted(Map.Entry.comparingByValue())
+                .forEach(p -> ports.add(ContainerPortArgs.builder().name(p.getKey()).containerPort(p.getValue()).build()));
+        var mounts = new ArrayList<>(List.of(
+                VolumeMountArgs.builder().name("tempo-conf").mountPath("/conf").build(),
+                VolumeMountArgs.builder().name("overrides").mountPath("/overrides").build()));
+        var volumes = new ArrayList<>(List.of(
+                VolumeArgs.builder().name("tempo-conf").configMap(ConfigMapVolumeSourceArgs.builder()
+                        .name(configMapName(w.name())).build()).build(),
+                VolumeArgs.builder().name("overrides").configMap(ConfigMapVolumeSourceArgs.builder()
+                        .name(TempoPlan.OVERRIDES_CONFIG_MAP).build()).build()));
+        if (w.volume().isPresent()) {
+            mounts.add(VolumeMountArgs.builder().name(w.volume().get().name()).mountPath(w.volume().get().mountPath()).build());
+        } else {
+            // Read-only root filesystem: Tempo's scratch space is an emptyDir.
+            mounts.add(VolumeMountArgs.builder().name("scratch").mountPath("/var/tempo").build());
+            volumes.add(VolumeArgs.builder().name("scratch").emptyDir(EmptyDirVolumeSourceArgs.builder().build()).build());
+        }
+        var container = ContainerArgs.builder()
+                .name(w.name())
+                .image(plan.image())
+                .args(w.args())
+                .ports(ports)
+                .readinessProbe(ProbeArgs.builder().httpGet(HTTPGetActionArgs.builder().path("/ready").port(WorkloadSpec.HTTP).build())
+                        .initialDelaySeconds(15).timeoutSeconds(1).build())
+                .resources(resources(w.size()))
+                .securityContext(Hardening.container())
+                .volumeMounts(mounts);
+        if (w.usesBucket() && storage.credentialsSecret().isPresent()) {
+            container.envFrom(EnvFromSourceArgs.builder().secretRef(SecretEnvSourceArgs.builder()
+                    .name(storage.credentialsSecret().get()).build()).build());
+        }
+        var pod = PodSpecArgs.builder()
+                .serviceAccountName(w.usesBucket() ? storage.serviceAccount() : INTERNAL_SERVICE_ACCOUNT)
+                .automountServiceAccountToken(false)
+                .securityContext(Hardening.pod(UID))
+                .terminationGracePeriodSeconds(w.terminationGraceSeconds())
+                .containers(container.build())
+                .volumes(volumes)
+                .affinity(AffinityArgs.builder().podAntiAffinity(PodAntiAffinityArgs.builder()
+                        .preferredDuringSchedulingIgnoredDuringExecution(WeightedPodAffinityTermArgs.builder().weight(100)
+                                .podAffinityTerm(PodAffinityTermArgs.builder().topologyKey("kubernetes.io/hostname")
+                                        .labelSelector(LabelSelectorArgs.builder().matchLabels(selector).build()).build())
+                                .build())
+                        .build()).build());
+        if (w.zoneSpread()) {
+            pod.topologySpreadConstraints(TopologySpreadConstraintArgs.builder()
+                    .maxSkew(1)
+                    .topologyKey("topology.kubernetes.io/zone")
+                    .whenUnsatisfiable(settings.tempo().zoneSpread().equals("required") ? "DoNotSchedule" : "ScheduleAnyway")
+                    .labelSelector(LabelSelectorArgs.builder().matchLabels(selector).build())
+                    .build());
+        }
+        var template = PodTemplateSpecArgs.builder()
+                .metadata(ObjectMetaArgs.builder().labels(podLabels(w.name(), w.ringMember()))
+                        .annotations(Map.of("tracing-platform.io/config-hash", plan.configHashes().get(w.name()))).build())
+                .spec(pod.build())
+                .build();
+        var metadata = meta(w.name(), w.name());
+        if (w.statefulSet()) {
+            var volume = w.volume().orElseThrow();
+            var pvc = PersistentVolumeClaimSpecArgs.builder().accessModes("ReadWriteOnce")
+                    .resources(ResourceRequirementsArgs.builder().requests(Map.of("storage", volume.size())).build());
+            settings.tempo().storageClass().ifPresent(pvc::storageClassName);
+            new StatefulSet(Names.child(name, w.name()), StatefulSetArgs.builder()
+                    .metadata(metadata)
+                    .spec(StatefulSetSpecArgs.builder()
+                            .serviceName(w.name())
+                            .podManagementPolicy("Parallel")
+                            .replicas(w.size().replicas())
+                            .selector(LabelSelectorArgs.builder().matchLabels(selector).build())
+                            .persistentVolumeClaimRetentionPolicy(StatefulSetPersistentVolumeClaimRetentionPolicyArgs.builder()
+                                    .whenDeleted("Retain").whenScaled("Retain").build())
+                            .template(template)
+                            .volumeClaimTemplates(PersistentVolumeClaimArgs.builder()
+                                    .metadata(ObjectMetaArgs.builder().name(volume.name())
+                                            .labels(Labels.of(APP, APP, w.name(), environment)).build())
+                                    .spec(pvc.build()).build())
+                            .build())
+                    .build(), CustomResourceOptions.builder().parent(this).provider(opts.getProvider().orElseThrow())
+                            .retainOnDelete(true).build());
+        } else {
+            var spec = DeploymentSpecArgs.builder()
+                    .selector(LabelSelectorArgs.builder().matchLabels(selector).build())
+                    .template(template);
+            // With an HPA the replica count is the HPA's: leaving it out keeps pulumi up from undoing a scale-out.
+            if (!w.hpa()) spec.replicas(w.size().replicas());
+            new Deployment(Names.child(name, w.name()), DeploymentArgs.builder().metadata(metadata).spec(spec.build()).build(), opts);
+        }
+    }
+
+    private static ResourceRequirementsArgs resources(Sizing.Size s) {
+        return Workloads.resources(s.cpu(), s.memory(), s.cpuLimit(), s.memoryLimit());
+    }
+
+    private void service(String objectName, String component, Map<String, String> selector, Map<String, Integer> ports,
+                         boolean headless, boolean publishNotReady) {
+        var portArgs = new ArrayList<ServicePortArgs>();
+        ports.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                .forEach(p -> portArgs.add(ServicePortArgs.builder().name(p.getKey()).port(p.getValue())
+                        .targetPort(p.getKey().equals("http") ? WorkloadSpec.HTTP : p.getValue()).protocol("TCP").build()));
+        var spec = ServiceSpecArgs.builder().selector(selector).ports(portArgs);
+        if (headless) spec.clusterIP("None");
+        if (publishNotReady) spec.publishNotReadyAddresses(true);
+        new Service(Names.child(name, objectName + "-service"), ServiceArgs.builder()
+                .metadata(meta(objectName, component)).spec(spec.build()).build(), opts);
+    }
+
+    private void disruptionBudget(String component, boolean statefulSet) {
+        // One pod down at a time: for ingesters (RF 3) that keeps every trace on two replicas during a drain.
+        new PodDisruptionBudget(Names.child(name, component + "-pdb"), PodDisruptionBudgetArgs.builder()
+                .metadata(meta(component, component))
+                .spec(PodDisruptionBudgetSpecArgs.builder().maxUnavailable(1)
+                        .selector(LabelSelectorArgs.builder().matchLabels(Labels.selector(APP, APP, component)).build()).build())
+                .build(), opts);
+    }
+
+    private void autoscaler(WorkloadSpec w, int maxFactor) {
+        int min = w.size().replicas();
+        new HorizontalPodAutoscaler(Names.child(name, w.name() + "-hpa"), HorizontalPodAutoscalerArgs.builder()
+                .metadata(meta(w.name(), w.name()))
+                .spec(HorizontalPodAutoscalerSpecArgs.builder()
+                        .scaleTargetRef(CrossVersionObjectReferenceArgs.builder().apiVersion("apps/v1").kind("Deployment").name(w.name()).build())
+                        .minReplicas(min)
+                        .maxReplicas(Math.max(min + 1, min * maxFactor))
+                        .metrics(MetricSpecArgs.builder().type("Resource").resource(ResourceMetricSourceArgs.builder()
+                                .name("cpu").target(MetricTargetArgs.builder().type("Utilization").averageUtilization(70).build())
+                                .build()).build())
+                        .build())
+                .build(), opts);
+    }
+
+    private void memcached(TempoPlan plan, StackSettings settings) {
+        var size = plan.memcached();
+        var selector = Labels.selector(APP, APP, TempoPlan.MEMCACHED);
+        // -m is the cache size in MB: 80% of the memory request, the rest for connections and the exporter.
+        long memoryMb = parseMebibytes(size.memory()) * 8 / 10;
+        var memcached = ContainerArgs.builder()
+                .name("memcached")
+                .image(settings.release().image("memcached"))
+                .args("-m " + memoryMb, "-I 5m", "-c 4096", "-v")
+                .ports(ContainerPortArgs.builder().name("client").containerPort(11211).build())
+                .readinessProbe(ProbeArgs.builder().tcpSocket(TCPSocketActionArgs.builder().port(11211).build()).build())
+                .resources(resources(size))
+                .securityContext(Hardening.container())
+                .build();
+        var exporter = ContainerArgs.builder()
+                .name("exporter")
+                .image(settings.release().image("memcachedExporter"))
+                .args("--memcached.address=localhost:11211", "--web.listen-address=0.0.0.0:9150")
+                .ports(ContainerPortArgs.builder().name("http-metrics").containerPort(9150).build())
+                .resources(Workloads.resources("10m", "32Mi", "100m", "64Mi"))
+                .securityContext(Hardening.container())
+                .build();
+        new StatefulSet(Names.child(name, TempoPlan.MEMCACHED), StatefulSetArgs.builder()
+                .metadata(meta(TempoPlan.MEMCACHED, TempoPlan.MEMCACHED))
+                .spec(StatefulSetSpecArgs.builder()
+                        .serviceName(TempoPlan.MEMCACHED)
+                        .replicas(size.replicas())
+                        .podManagementPolicy("Parallel")
+                        .selector(LabelSelectorArgs.builder().matchLabels(selector).build())
+                        .template(PodTemplateSpecArgs.builder()
+                                .metadata(ObjectMetaArgs.builder().labels(podLabels(TempoPlan.MEMCACHED, false)).build())
+                                .spec(PodSpecArgs.builder()
+                                        .serviceAccountName(INTERNAL_SERVICE_ACCOUNT)
+                                        .automountServiceAccountToken(false)
+                                        .securityContext(Hardening.pod(MEMCACHED_UID))
+                                        .containers(memcached, exporter)
+                                        .build())
+                                .build())
+                        .build())
+                .build(), opts);
+        var ports = new LinkedHashMap<String, Integer>();
+        ports.put("memcached-client", 11211); // Tempo looks up _memcached-client._tcp (SRV)
+        ports.put("exporter-http-metrics", 9150);
+        service(TempoPlan.MEMCACHED, TempoPlan.MEMCACHED, selector, ports, true, false);
+    }
+
+    static long parseMebibytes(String quantity) {
+        if (quantity.endsWith("Gi")) return (long) (Double.parseDouble(quantity.replace("Gi", "")) * 1024);
+        if (quantity.endsWith("Mi")) return (long) Double.parseDouble(quantity.replace("Mi", ""));
+        throw new IllegalArgumentException("memcached memory must be in Mi or Gi: " + quantity);
+    }
+
+    private void serviceMonitor(String component, String port) {
+        var spec = new LinkedHashMap<String, Object>();
+        spec.put("selector", Map.of("matchLabels", Labels.selector(APP, APP, component)));
+        spec.put("namespaceSelector", Map.of("matchNames", List.of(namespace)));
+        spec.put("endpoints", List.of(Map.of("port", port, "path", "/metrics", "interval", "30s")));
+        new KubernetesCustomResource(Names.child(name, component + "-monitor"), new KubernetesCustomResource.Args(
+                "monitoring.coreos.com/v1", "ServiceMonitor", meta(component, component), spec), opts);
+    }
+}

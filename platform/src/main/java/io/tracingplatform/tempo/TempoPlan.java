@@ -1,0 +1,138 @@
+package io.tracingplatform.tempo;
+
+import io.tracingplatform.config.Durations;
+import io.tracingplatform.config.StackSettings;
+import io.tracingplatform.config.TempoSettings;
+import io.tracingplatform.storage.StoragePlan;
+import io.tracingplatform.tempo.targets.Compactor;
+import io.tracingplatform.tempo.targets.Distributor;
+import io.tracingplatform.tempo.targets.Ingester;
+import io.tracingplatform.tempo.targets.MetricsGenerator;
+import io.tracingplatform.tempo.targets.Querier;
+import io.tracingplatform.tempo.targets.QueryFrontend;
+import io.tracingplatform.tenants.Tenant;
+import io.tracingplatform.yaml.Yaml;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Tempo of one stack as data: the config of every target (base plus delta), the per-tenant overrides file,
+ * and every workload. A pure function of settings, tenants and the storage plan.
+ *
+ * @param configs target name to its rendered tempo.yaml
+ * @param configHashes target name to the SHA-256 of its tempo.yaml (pod annotation: a change rolls the pods)
+ * @param overridesYaml the runtime overrides file (reloaded by Tempo every 10s; not hashed, so a tenant change
+ *     rolls no pod)
+ * @param workloads the Tempo targets' workloads, in start order
+ * @param memcached the cache's size
+ * @param image the Tempo image of the stack's release
+ */
+public record TempoPlan(Map<String, String> configs, Map<String, String> configHashes, String overridesYaml,
+                        List<WorkloadSpec> workloads, Sizing.Size memcached, String image) {
+    public static final List<TempoTarget> TARGETS = List.of(new Distributor(), new Ingester(), new Querier(),
+            new QueryFrontend(), new Compactor(), new MetricsGenerator());
+    public static final String OVERRIDES_CONFIG_MAP = "tempo-overrides";
+    public static final String MEMCACHED = "memcached";
+    /** MB in tenant files and settings are decimal megabytes, as Tempo's documented defaults are. */
+    static final long MB = 1_000_000L;
+
+    /** What targets read from the stack. */
+    public record Context(TempoSettings settings, String namespace, Duration defaultRetention, Map<String, Sizing.Size> sizes) {
+        public Sizing.Size size(String component) {
+            return sizes.get(component);
+        }
+    }
+
+    public static TempoPlan of(StackSettings settings, List<Tenant> tenants, StoragePlan storage) {
+        var sizes = Sizing.of(settings.tempo());
+        var ctx = new Context(settings.tempo(), settings.kubernetes().namespace(),
+                settings.tenants().defaults().retention(), sizes);
+        var base = base(settings, storage.tempo(settings), ctx);
+        var configs = new LinkedHashMap<String, String>();
+        var hashes = new LinkedHashMap<String, String>();
+        var workloads = new ArrayList<WorkloadSpec>();
+        for (var target : TARGETS) {
+            String yaml = Yaml.toYaml(target.config(base, ctx));
+            configs.put(target.name(), yaml);
+            hashes.put(target.name(), sha256(yaml));
+            workloads.add(target.workload(ctx));
+        }
+        return new TempoPlan(Map.copyOf(configs), Map.copyOf(hashes), overridesYaml(settings, tenants), List.copyOf(workloads),
+                sizes.get("memcached"), settings.release().image("tempo"));
+    }
+
+    /** What every target shares: server, storage, cache, ring, multitenancy, overrides. */
+    static TempoConfig base(StackSettings settings, StoragePlan.TempoStorage s3, Context ctx) {
+        String ns = ctx.namespace();
+        var storage = new TempoConfig.Storage(new TempoConfig.Trace("s3",
+                new TempoConfig.S3(s3.bucket(), s3.endpoint(), s3.region(), s3.insecure(), s3.forcePathStyle()),
+                new TempoConfig.Wal("/var/tempo/wal"),
+                new TempoConfig.Block("vParquet4"),
+                "5m",
+                new TempoConfig.Pool(400, 20000)));
+        var cache = new TempoConfig.Cache(List.of(new TempoConfig.CacheEntry(List.of("bloom", "parquet-footer"),
+                new TempoConfig.Memcached(MEMCACHED + "." + ns + ".svc.cluster.local", "memcached-client", true, "200ms"))));
+        var memberlist = new TempoConfig.Memberlist(false, WorkloadSpec.GOSSIP,
+                List.of("dns+" + TempoCluster.GOSSIP_RING + "." + ns + ".svc.cluster.local.:" + WorkloadSpec.GOSSIP));
+        var overrides = new TempoConfig.Overrides("/overrides/overrides.yaml", "10s", defaults(settings));
+        return new TempoConfig(true,
+                new TempoConfig.Server(WorkloadSpec.HTTP, WorkloadSpec.GRPC, "info"),
+                null,
+                new TempoConfig.Ingester(new TempoConfig.Lifecycler(new TempoConfig.Ring(ctx.settings().replicationFactor(), null))),
+                null, null, null, null, storage, cache, memberlist, overrides);
+    }
+
+    /** overrides.defaults: the stack's tenant defaults, for any tenant without its own entry. */
+    static TempoConfig.TenantOverrides defaults(StackSettings settings) {
+        var d = settings.tenants().defaults();
+        return overrides(d.retention(), d.rateLimitMBps(), d.burstMB(), d.maxTracesPerUser(), d.maxTraceSizeMB(),
+                d.spanMetrics(), d.serviceGraphs(), d.maxActiveSeries());
+    }
+
+    /**
+     * Every field written out: Tempo gives a tenant listed in the runtime file zero for any field it leaves out,
+     * not the default (grafana/tempo#4996), and zero means no retention or no ingestion.
+     */
+    static TempoConfig.TenantOverrides overrides(Duration retention, double rateMBps, double burstMB, long traces,
+                                                 double traceMB, boolean spanMetrics, boolean serviceGraphs, long series) {
+        var processors = new ArrayList<String>();
+        if (spanMetrics) processors.add("span-metrics");
+        if (serviceGraphs) processors.add("service-graphs");
+        return new TempoConfig.TenantOverrides(
+                new TempoConfig.Ingestion("global", bytes(rateMBps), bytes(burstMB), traces, true),
+                new TempoConfig.Read(1_000_000L),
+                new TempoConfig.TenantCompaction(Durations.toGo(retention)),
+                new TempoConfig.GeneratorOverrides(processors, series, "classic", "0s", 1.1, 100, "15m"),
+                new TempoConfig.Global(bytes(traceMB)));
+    }
+
+    static String overridesYaml(StackSettings settings, List<Tenant> tenants) {
+        var map = new TreeMap<String, TempoConfig.TenantOverrides>();
+        for (var t : tenants) {
+            var s = t.settings();
+            map.put(t.id(), overrides(s.retention(), s.rateLimitMBps(), s.burstMB(), s.maxTracesPerUser(),
+                    s.maxTraceSizeMB(), s.spanMetrics(), s.serviceGraphs(), s.maxActiveSeries()));
+        }
+        return Yaml.toYaml(new TempoConfig.OverridesFile(map));
+    }
+
+    static long bytes(double mb) {
+        return Math.round(mb * MB);
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
+    }
+}

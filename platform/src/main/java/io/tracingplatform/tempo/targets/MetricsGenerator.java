@@ -1,0 +1,37 @@
+package io.tracingplatform.tempo.targets;
+
+import io.tracingplatform.tempo.TempoConfig;
+import io.tracingplatform.tempo.TempoPlan;
+import io.tracingplatform.tempo.TempoTarget;
+import io.tracingplatform.tempo.WorkloadSpec;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns spans into span metrics and service graphs (processors per tenant, in the overrides) and writes them
+ * with exemplars to the stack's Prometheus.
+ */
+public final class MetricsGenerator implements TempoTarget {
+    @Override
+    public String name() {
+        return "metrics-generator";
+    }
+
+    @Override
+    public TempoConfig config(TempoConfig base, TempoPlan.Context ctx) {
+        return base.withMetricsGenerator(new TempoConfig.MetricsGenerator(
+                new TempoConfig.GeneratorStorage("/var/tempo/generator_wal",
+                        List.of(new TempoConfig.RemoteWrite(ctx.settings().prometheusRemoteWriteUrl(), true))),
+                new TempoConfig.Ring(null, new TempoConfig.Kvstore("memberlist"))));
+    }
+
+    @Override
+    public WorkloadSpec workload(TempoPlan.Context ctx) {
+        return new WorkloadSpec(name(), true, ctx.size(name()), WorkloadSpec.tempoArgs(name()),
+                Map.of("prom-metrics", WorkloadSpec.HTTP, "grpc", WorkloadSpec.GRPC, "gossip", WorkloadSpec.GOSSIP),
+                Map.of("metrics-generator-prom-metrics", WorkloadSpec.HTTP),
+                Optional.of(new WorkloadSpec.Volume("metrics-generator-data", ctx.settings().generatorWalSize(), "/var/tempo")),
+                60, true, false, false, true);
+    }
+}

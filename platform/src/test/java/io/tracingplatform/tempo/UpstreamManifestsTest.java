@@ -1,0 +1,70 @@
+package io.tracingplatform.tempo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tracingplatform.Plans;
+import io.tracingplatform.Reference;
+import io.tracingplatform.yaml.Yaml;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Args, ports and probes of every Tempo target match grafana/tempo's own microservices manifests (v2.10.8). */
+class UpstreamManifestsTest {
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> container(Map<String, Object> workload) {
+        var spec = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) workload.get("spec")).get("template")).get("spec");
+        return ((List<Map<String, Object>>) spec.get("containers")).get(0);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "distributor,       Deployment-distributor.yaml,       kubernetes:apps/v1:Deployment",
+        "ingester,          StatefulSet-ingester.yaml,         kubernetes:apps/v1:StatefulSet",
+        "querier,           Deployment-querier.yaml,           kubernetes:apps/v1:Deployment",
+        "query-frontend,    Deployment-query-frontend.yaml,    kubernetes:apps/v1:Deployment",
+        "compactor,         Deployment-compactor.yaml,         kubernetes:apps/v1:Deployment",
+        "metrics-generator, StatefulSet-metrics-generator.yaml, kubernetes:apps/v1:StatefulSet",
+    })
+    @SuppressWarnings("unchecked")
+    void argsPortsAndProbesMatchUpstream(String target, String file, String type) throws Exception {
+        var upstream = (Map<String, Object>) Yaml.YAML.readValue(
+                Reference.require("tempo/microservices-v2.10.8/" + file).toFile(), Map.class);
+        var ours = Plans.of("prod").named(type, "platform-tempo-" + target).inputs();
+        var up = container(upstream);
+        var our = container(ours);
+        assertEquals(up.get("args"), our.get("args"), target + ": args");
+        var ourPorts = (List<Map<String, Object>>) our.get("ports");
+        for (var port : (List<Map<String, Object>>) up.get("ports")) {
+            assertTrue(ourPorts.stream().anyMatch(p -> p.get("name").equals(port.get("name"))
+                            && ((Number) p.get("containerPort")).intValue() == ((Number) port.get("containerPort")).intValue()),
+                    target + ": upstream port " + port + " missing from " + ourPorts);
+        }
+        var upProbe = (Map<String, Object>) up.get("readinessProbe");
+        var ourProbe = (Map<String, Object>) our.get("readinessProbe");
+        assertEquals(((Map<String, Object>) upProbe.get("httpGet")).get("path"), ((Map<String, Object>) ourProbe.get("httpGet")).get("path"));
+        assertEquals(((Number) ((Map<String, Object>) upProbe.get("httpGet")).get("port")).intValue(),
+                ((Number) ((Map<String, Object>) ourProbe.get("httpGet")).get("port")).intValue(), target + ": probe port");
+        assertEquals(((Number) upProbe.get("initialDelaySeconds")).intValue(), ((Number) ourProbe.get("initialDelaySeconds")).intValue());
+        assertEquals(((Number) upProbe.get("timeoutSeconds")).intValue(), ((Number) ourProbe.get("timeoutSeconds")).intValue());
+        var upMounts = ((List<Map<String, Object>>) up.get("volumeMounts")).stream().map(m -> m.get("mountPath")).toList();
+        var ourMounts = ((List<Map<String, Object>>) our.get("volumeMounts")).stream().map(m -> m.get("mountPath")).toList();
+        assertTrue(ourMounts.containsAll(upMounts), target + ": mounts " + upMounts + " in " + ourMounts);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"distributor", "ingester", "querier", "compactor", "metrics-generator"})
+    @SuppressWarnings("unchecked")
+    void servicePortsOfUpstreamExist(String target) throws Exception {
+        var upstream = (Map<String, Object>) Yaml.YAML.readValue(
+                Reference.require("tempo/microservices-v2.10.8/Service-" + target + ".yaml").toFile(), Map.class);
+        var ours = Plans.of("prod").named("kubernetes:core/v1:Service", "platform-tempo-" + target + "-service").inputs();
+        var ourPorts = (List<Map<String, Object>>) ((Map<String, Object>) ours.get("spec")).get("ports");
+        for (var port : (List<Map<String, Object>>) ((Map<String, Object>) upstream.get("spec")).get("ports")) {
+            assertTrue(ourPorts.stream().anyMatch(p -> p.get("name").equals(port.get("name"))
+                    && ((Number) p.get("port")).intValue() == ((Number) port.get("port")).intValue()), target + ": " + port);
+        }
+    }
+}
