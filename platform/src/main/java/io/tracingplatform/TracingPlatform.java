@@ -12,7 +12,10 @@ import io.tracingplatform.k8s.Names;
 import io.tracingplatform.storage.LocalObjectStore;
 import io.tracingplatform.storage.StoragePlan;
 import io.tracingplatform.storage.TraceStorage;
+import io.tracingplatform.collector.GatewayCluster;
+import io.tracingplatform.collector.GatewayPlan;
 import io.tracingplatform.tempo.TempoCluster;
+import io.tracingplatform.tenants.TenantAccess;
 import io.tracingplatform.tempo.TempoPlan;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,6 +37,7 @@ public final class TracingPlatform extends ComponentResource {
     private final StoragePlan storagePlan;
     private final Map<String, Output<String>> storageOutputs;
     private final TempoPlan tempoPlan;
+    private final GatewayPlan gatewayPlan;
 
     public TracingPlatform(String name, PlatformInputs inputs, Providers providers, ComponentResourceOptions options) {
         super(TYPE, name, options);
@@ -72,14 +76,27 @@ public final class TracingPlatform extends ComponentResource {
 
         // Tempo starts once its bucket, credentials and ServiceAccount exist.
         this.tempoPlan = TempoPlan.of(settings, inputs.tenants(), storagePlan);
-        new TempoCluster(Names.child(name, "tempo"), settings, tempoPlan, storagePlan.tempo(settings), providers,
+        var tempo = new TempoCluster(Names.child(name, "tempo"), settings, tempoPlan, storagePlan.tempo(settings), providers,
                 ComponentResourceOptions.builder().parent(this).dependsOn(ns, storage).build());
+
+        this.gatewayPlan = GatewayPlan.of(settings, inputs.tenants());
+        new GatewayCluster(Names.child(name, "gateway"), settings, gatewayPlan, providers,
+                ComponentResourceOptions.builder().parent(this).dependsOn(ns, tempo).build());
+        // Per tenant only what lives in its own namespaces; its limits are in the shared overrides and gateway config.
+        for (var tenant : inputs.tenants()) {
+            new TenantAccess(Names.child(name, "tenant-" + tenant.id()), settings, tenant, providers,
+                    ComponentResourceOptions.builder().parent(this).build());
+        }
 
         registerOutputs(Map.of("namespace", namespace));
     }
 
     public Output<String> namespace() {
         return namespace;
+    }
+
+    public GatewayPlan gatewayPlan() {
+        return gatewayPlan;
     }
 
     public TempoPlan tempoPlan() {

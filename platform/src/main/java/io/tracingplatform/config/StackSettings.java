@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param tenants tenant defaults and caps ({@code tracing-platform:tenantDefaults}, {@code tenantLimits})
  * @param storage trace storage ({@code tracing-platform:storage})
  * @param tempo Grafana Tempo ({@code tracing-platform:tempo})
+ * @param gateway the OpenTelemetry Collector gateways ({@code tracing-platform:gateway})
  * @param credentialSeed stack secret every machine credential is derived from (HMAC), so credentials are
  *     stable across runs and rotate together ({@code tracing-platform:credentialSeed}, secret, required)
  * @param unsetSecrets secrets the stack file does not hold yet: offline they are placeholders, and plan lists
@@ -39,6 +40,7 @@ public record StackSettings(
         TenantPolicy tenants,
         StorageSettings storage,
         TempoSettings tempo,
+        GatewaySettings gateway,
         Secret credentialSeed,
         java.util.List<String> unsetSecrets) {
 
@@ -92,6 +94,7 @@ public record StackSettings(
         var tenants = TenantPolicy.read(f, kubernetes.namespace());
         var storage = StorageSettings.read(f.object("storage", false), cloud, clusterName, aws);
         var tempo = TempoSettings.read(f.object("tempo", true), cloud);
+        var gateway = GatewaySettings.read(f.object("gateway", false), cloud);
         var unset = new ArrayList<String>();
         var seed = f.secretForEngine("credentialSeed", unset);
         f.finish();
@@ -100,6 +103,6 @@ public record StackSettings(
                     + problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + "):", problems);
         }
         return new StackSettings(raw.stack(), raw.file(), release, cloud, clusterName, kubernetes, aws, tenants,
-                storage, tempo, seed, java.util.List.copyOf(unset));
+                storage, tempo, gateway, seed, java.util.List.copyOf(unset));
     }
 }

@@ -9,10 +9,13 @@ import java.util.TreeMap;
  * @param name release name, e.g. "2026.11"
  * @param date the day the release was cut (ISO date)
  * @param images component key (tempo, otelcolContrib, grafana, memcached, ...) to full image reference
+ * @param collectorComponents "kind/type" of the collector components the pinned otelcol-contrib image has and the
+ *     platform may use (e.g. "processor/tail_sampling")
  */
-public record Release(String name, String date, Map<String, String> images) {
+public record Release(String name, String date, Map<String, String> images, java.util.List<String> collectorComponents) {
     public Release {
         images = Map.copyOf(new TreeMap<>(images));
+        collectorComponents = collectorComponents == null ? java.util.List.of() : java.util.List.copyOf(collectorComponents);
     }
 
     /** The pinned image of a component; a missing pin is a catalog bug, so it fails loudly with the key. */

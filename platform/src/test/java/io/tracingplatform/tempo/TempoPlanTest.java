@@ -58,9 +58,10 @@ class TempoPlanTest {
                 assertEquals(sizes.get(e.getKey()).replicas(), replicas.intValue(), stack + " " + e.getKey());
             }
         }
-        assertEquals(2, plan.ofType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler").size(), "HPAs for distributor and querier only");
-        assertTrue(plan.ofType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler").stream()
-                .noneMatch(h -> h.name().contains("ingester")), "never an HPA for ingesters");
+        var tempoHpas = plan.ofType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler").stream()
+                .filter(h -> h.parent().equals("platform-tempo")).toList();
+        assertEquals(2, tempoHpas.size(), "HPAs for distributor and querier only");
+        assertTrue(tempoHpas.stream().noneMatch(h -> h.name().contains("ingester")), "never an HPA for ingesters");
     }
 
     @ParameterizedTest

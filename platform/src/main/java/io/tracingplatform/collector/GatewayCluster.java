@@ -1,0 +1,305 @@
+package io.tracingplatform.collector;
+
+import com.pulumi.kubernetes.apps.v1.StatefulSet;
+import com.pulumi.kubernetes.apps.v1.StatefulSetArgs;
+import com.pulumi.kubernetes.apps.v1.inputs.StatefulSetPersistentVolumeClaimRetentionPolicyArgs;
+import com.pulumi.kubernetes.apps.v1.inputs.StatefulSetSpecArgs;
+import com.pulumi.kubernetes.autoscaling.v2.HorizontalPodAutoscaler;
+import com.pulumi.kubernetes.autoscaling.v2.HorizontalPodAutoscalerArgs;
+import com.pulumi.kubernetes.autoscaling.v2.inputs.CrossVersionObjectReferenceArgs;
+import com.pulumi.kubernetes.autoscaling.v2.inputs.HorizontalPodAutoscalerSpecArgs;
+import com.pulumi.kubernetes.autoscaling.v2.inputs.MetricSpecArgs;
+import com.pulumi.kubernetes.autoscaling.v2.inputs.MetricTargetArgs;
+import com.pulumi.kubernetes.autoscaling.v2.inputs.ResourceMetricSourceArgs;
+import com.pulumi.kubernetes.core.v1.ConfigMap;
+import com.pulumi.kubernetes.core.v1.ConfigMapArgs;
+import com.pulumi.kubernetes.core.v1.Secret;
+import com.pulumi.kubernetes.core.v1.SecretArgs;
+import com.pulumi.kubernetes.core.v1.Service;
+import com.pulumi.kubernetes.core.v1.ServiceAccount;
+import com.pulumi.kubernetes.core.v1.ServiceAccountArgs;
+import com.pulumi.kubernetes.core.v1.ServiceArgs;
+import com.pulumi.kubernetes.core.v1.inputs.AffinityArgs;
+import com.pulumi.kubernetes.core.v1.inputs.ConfigMapVolumeSourceArgs;
+import com.pulumi.kubernetes.core.v1.inputs.ContainerArgs;
+import com.pulumi.kubernetes.core.v1.inputs.ContainerPortArgs;
+import com.pulumi.kubernetes.core.v1.inputs.HTTPGetActionArgs;
+import com.pulumi.kubernetes.core.v1.inputs.PersistentVolumeClaimArgs;
+import com.pulumi.kubernetes.core.v1.inputs.PersistentVolumeClaimSpecArgs;
+import com.pulumi.kubernetes.core.v1.inputs.PodAffinityTermArgs;
+import com.pulumi.kubernetes.core.v1.inputs.PodAntiAffinityArgs;
+import com.pulumi.kubernetes.core.v1.inputs.PodSpecArgs;
+import com.pulumi.kubernetes.core.v1.inputs.PodTemplateSpecArgs;
+import com.pulumi.kubernetes.core.v1.inputs.ProbeArgs;
+import com.pulumi.kubernetes.core.v1.inputs.ResourceRequirementsArgs;
+import com.pulumi.kubernetes.core.v1.inputs.SecretVolumeSourceArgs;
+import com.pulumi.kubernetes.core.v1.inputs.ServicePortArgs;
+import com.pulumi.kubernetes.core.v1.inputs.ServiceSpecArgs;
+import com.pulumi.kubernetes.core.v1.inputs.VolumeArgs;
+import com.pulumi.kubernetes.core.v1.inputs.VolumeMountArgs;
+import com.pulumi.kubernetes.core.v1.inputs.WeightedPodAffinityTermArgs;
+import com.pulumi.kubernetes.meta.v1.inputs.LabelSelectorArgs;
+import com.pulumi.kubernetes.meta.v1.inputs.ObjectMetaArgs;
+import com.pulumi.kubernetes.networking.v1.Ingress;
+import com.pulumi.kubernetes.networking.v1.IngressArgs;
+import com.pulumi.kubernetes.networking.v1.NetworkPolicy;
+import com.pulumi.kubernetes.networking.v1.NetworkPolicyArgs;
+import com.pulumi.kubernetes.networking.v1.inputs.HTTPIngressPathArgs;
+import com.pulumi.kubernetes.networking.v1.inputs.HTTPIngressRuleValueArgs;
+import com.pulumi.kubernetes.networking.v1.inputs.IngressBackendArgs;
+import com.pulumi.kubernetes.networking.v1.inputs.IngressRuleArgs;
+import com.pulumi.kubernetes.networking.v1.inputs.IngressServiceBackendArgs;
+import com.pulumi.kubernetes.networking.v1.inputs.IngressSpecArgs;
+import com.pulumi.kubernetes.networking.v1.inputs.IngressTLSArgs;
+import com.pulumi.kubernetes.networking.v1.inputs.NetworkPolicyIngressRuleArgs;
+import com.pulumi.kubernetes.networking.v1.inputs.NetworkPolicyPeerArgs;
+import com.pulumi.kubernetes.networking.v1.inputs.NetworkPolicySpecArgs;
+import com.pulumi.kubernetes.networking.v1.inputs.ServiceBackendPortArgs;
+import com.pulumi.kubernetes.policy.v1.PodDisruptionBudget;
+import com.pulumi.kubernetes.policy.v1.PodDisruptionBudgetArgs;
+import com.pulumi.kubernetes.policy.v1.inputs.PodDisruptionBudgetSpecArgs;
+import com.pulumi.resources.ComponentResource;
+import com.pulumi.resources.ComponentResourceOptions;
+import com.pulumi.resources.CustomResourceOptions;
+import io.tracingplatform.Providers;
+import io.tracingplatform.config.StackSettings;
+import io.tracingplatform.k8s.Hardening;
+import io.tracingplatform.k8s.KubernetesCustomResource;
+import io.tracingplatform.k8s.Labels;
+import io.tracingplatform.k8s.Names;
+import io.tracingplatform.k8s.Workloads;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The OpenTelemetry Collector gateways: the authenticated OTLP entry point teams send to, and the tail-sampling
+ * tier behind it when some tenant samples. StatefulSets rather than Deployments: each pod keeps its persistent
+ * sending queue on its own volume, so data it accepted survives a restart or rescheduling (a Deployment's pods
+ * cannot each own a ReadWriteOnce volume).
+ */
+public final class GatewayCluster extends ComponentResource {
+    public static final String TYPE = "tracing-platform:collector:GatewayCluster";
+    public static final String HTPASSWD_SECRET = "otel-gateway-htpasswd";
+    static final int UID = 10001; // the otelcol-contrib image's user
+
+    private final String name;
+    private final String namespace;
+    private final String environment;
+    private final CustomResourceOptions opts;
+
+    public GatewayCluster(String name, StackSettings settings, GatewayPlan plan, Providers providers,
+                          ComponentResourceOptions options) {
+        super(TYPE, name, options);
+        this.name = name;
+        this.namespace = settings.kubernetes().namespace();
+        this.environment = settings.environment();
+        this.opts = CustomResourceOptions.builder().parent(this).provider(providers.kubernetes()).build();
+        var g = settings.gateway();
+        int generation = g.credentialGeneration();
+
+        new ServiceAccount(Names.child(name, "service-account"), ServiceAccountArgs.builder()
+                .metadata(meta(GatewayPlan.GATEWAY, "gateway")).automountServiceAccountToken(false).build(), opts);
+
+        // Only the hashes of the tenants' credentials, as a Secret mounted as a file.
+        var htpasswd = settings.credentialSeed().output().applyValue(seed -> GatewayCredentials.htpasswd(seed, plan.tenants(), generation));
+        new Secret(Names.child(name, "htpasswd"), SecretArgs.builder()
+                .metadata(meta(HTPASSWD_SECRET, "gateway"))
+                .type("Opaque")
+                .stringData(htpasswd.applyValue(h -> Map.of("htpasswd", h)))
+                .build(), CustomResourceOptions.builder().parent(this).provider(providers.kubernetes())
+                        .additionalSecretOutputs(List.of("stringData", "data")).build());
+
+        // The htpasswd file is read at start: a change of tenants or generation must roll the pods too.
+        String rollKey = sha256(plan.gatewayYaml() + "|" + String.join(",", plan.tenants()) + "|" + generation);
+        collector(GatewayPlan.GATEWAY, "gateway", plan.gatewayYaml(), rollKey, g.replicas(), true, settings);
+        var ports = new TreeMap<String, Integer>();
+        ports.put("otlp-grpc", GatewayPlan.OTLP_GRPC);
+        ports.put("otlp-http", GatewayPlan.OTLP_HTTP);
+        ports.put("metrics", GatewayPlan.METRICS);
+        service(GatewayPlan.GATEWAY, "gateway", ports, false);
+        service(GatewayPlan.GATEWAY + "-pods", "gateway", Map.of("metrics", GatewayPlan.METRICS), true);
+        autoscaler(g.replicas(), g.maxReplicas());
+        if (g.replicas() > 1) disruptionBudget(GatewayPlan.GATEWAY, "gateway");
+        g.ingressHost().ifPresent(host -> ingress(host, g.ingressClassName(), g.ingressTlsSecret().orElseThrow()));
+
+        if (plan.samplerYaml().isPresent()) {
+            collector(GatewayPlan.SAMPLER, "sampler", plan.samplerYaml().get(), sha256(plan.samplerYaml().get()),
+                    g.samplerReplicas(), false, settings);
+            // Headless: the load-balancing exporter resolves every sampler pod and keeps each trace on one.
+            service(GatewayPlan.SAMPLER, "sampler", Map.of("otlp-grpc", GatewayPlan.OTLP_GRPC, "metrics", GatewayPlan.METRICS), true);
+            if (g.samplerReplicas() > 1) disruptionBudget(GatewayPlan.SAMPLER, "sampler");
+            samplerOnlyFromGateway();
+        }
+        if (settings.tempo().prometheusOperator()) {
+            serviceMonitor(GatewayPlan.GATEWAY, "gateway");
+            if (plan.samplerYaml().isPresent()) serviceMonitor(GatewayPlan.SAMPLER, "sampler");
+        }
+        registerOutputs(Map.of());
+    }
+
+    /** The in-cluster OTLP/HTTP endpoint teams send to. */
+    public static String endpoint(String namespace) {
+        return "http://" + GatewayPlan.GATEWAY + "." + namespace + ".svc.cluster.local:" + GatewayPlan.OTLP_HTTP;
+    }
+
+    private ObjectMetaArgs meta(String objectName, String component) {
+        return ObjectMetaArgs.builder().name(objectName).namespace(namespace)
+                .labels(Labels.of(GatewayPlan.GATEWAY, GatewayPlan.GATEWAY, component, environment)).build();
+    }
+
+    private void collector(String objectName, String component, String yaml, String rollKey, int replicas,
+                           boolean authenticated, StackSettings settings) {
+        var g = settings.gateway();
+        new ConfigMap(Names.child(name, component + "-config"), ConfigMapArgs.builder()
+                .metadata(meta(objectName, component)).data(Map.of("collector.yaml", yaml)).build(), opts);
+        var selector = Labels.selector(GatewayPlan.GATEWAY, GatewayPlan.GATEWAY, component);
+        var mounts = new java.util.ArrayList<>(List.of(
+                VolumeMountArgs.builder().name("config").mountPath("/conf").build(),
+                VolumeMountArgs.builder().name("queue").mountPath(GatewayPlan.QUEUE_DIR).build()));
+        var volumes = new java.util.ArrayList<>(List.of(
+                VolumeArgs.builder().name("config").configMap(ConfigMapVolumeSourceArgs.builder().name(objectName).build()).build()));
+        if (authenticated) {
+            mounts.add(VolumeMountArgs.builder().name("auth").mountPath("/etc/otelcol/auth").readOnly(true).build());
+            volumes.add(VolumeArgs.builder().name("auth").secret(SecretVolumeSourceArgs.builder().secretName(HTPASSWD_SECRET).build()).build());
+        }
+        var health = ProbeArgs.builder().httpGet(HTTPGetActionArgs.builder().path("/").port(GatewayPlan.HEALTH).build());
+        var container = ContainerArgs.builder()
+                .name("otelcol")
+                .image(settings.release().image("otelcolContrib"))
+                .args("--config=/conf/collector.yaml")
+                .ports(ContainerPortArgs.builder().name("otlp-grpc").containerPort(GatewayPlan.OTLP_GRPC).build(),
+                        ContainerPortArgs.builder().name("otlp-http").containerPort(GatewayPlan.OTLP_HTTP).build(),
+                        ContainerPortArgs.builder().name("metrics").containerPort(GatewayPlan.METRICS).build(),
+                        ContainerPortArgs.builder().name("health").containerPort(GatewayPlan.HEALTH).build())
+                .readinessProbe(health.build())
+                .livenessProbe(health.periodSeconds(20).build())
+                .resources(Workloads.resources(g.cpu(), g.memory(), g.cpuLimit(), g.memoryLimit()))
+                .securityContext(Hardening.container())
+                .volumeMounts(mounts)
+                .build();
+        new StatefulSet(Names.child(name, component), StatefulSetArgs.builder()
+                .metadata(meta(objectName, component))
+                .spec(StatefulSetSpecArgs.builder()
+                        .serviceName(component.equals("gateway") ? GatewayPlan.GATEWAY + "-pods" : GatewayPlan.SAMPLER)
+                        .podManagementPolicy("Parallel")
+                        .replicas(replicas)
+                        .selector(LabelSelectorArgs.builder().matchLabels(selector).build())
+                        .persistentVolumeClaimRetentionPolicy(StatefulSetPersistentVolumeClaimRetentionPolicyArgs.builder()
+                                .whenDeleted("Retain").whenScaled("Retain").build())
+                        .template(PodTemplateSpecArgs.builder()
+                                .metadata(ObjectMetaArgs.builder().labels(Labels.of(GatewayPlan.GATEWAY, GatewayPlan.GATEWAY, component, environment))
+                                        .annotations(Map.of("tracing-platform.io/config-hash", rollKey)).build())
+                                .spec(PodSpecArgs.builder()
+                                        .serviceAccountName(GatewayPlan.GATEWAY)
+                                        .automountServiceAccountToken(false)
+                                        .securityContext(Hardening.pod(UID))
+                                        .terminationGracePeriodSeconds(60)
+                                        .containers(container)
+                                        .volumes(volumes)
+                                        .affinity(AffinityArgs.builder().podAntiAffinity(PodAntiAffinityArgs.builder()
+                                                .preferredDuringSchedulingIgnoredDuringExecution(WeightedPodAffinityTermArgs.builder().weight(100)
+                                                        .podAffinityTerm(PodAffinityTermArgs.builder().topologyKey("kubernetes.io/hostname")
+                                                                .labelSelector(LabelSelectorArgs.builder().matchLabels(selector).build()).build())
+                                                        .build()).build()).build())
+                                        .build())
+                                .build())
+                        .volumeClaimTemplates(PersistentVolumeClaimArgs.builder()
+                                .metadata(ObjectMetaArgs.builder().name("queue").build())
+                                .spec(PersistentVolumeClaimSpecArgs.builder().accessModes("ReadWriteOnce")
+                                        .resources(ResourceRequirementsArgs.builder().requests(Map.of("storage", g.queueVolumeSize())).build())
+                                        .build())
+                                .build())
+                        .build())
+                .build(), CustomResourceOptions.builder().parent(this).provider(opts.getProvider().orElseThrow())
+                        .retainOnDelete(true).build());
+    }
+
+    private void service(String objectName, String component, Map<String, Integer> ports, boolean headless) {
+        var list = new java.util.ArrayList<ServicePortArgs>();
+        new TreeMap<>(ports).forEach((n, p) -> list.add(ServicePortArgs.builder().name(n).port(p).targetPort(p).protocol("TCP").build()));
+        var spec = ServiceSpecArgs.builder().selector(Labels.selector(GatewayPlan.GATEWAY, GatewayPlan.GATEWAY, component)).ports(list);
+        if (headless) spec.clusterIP("None");
+        new Service(Names.child(name, objectName + "-service"), ServiceArgs.builder()
+                .metadata(meta(objectName, component)).spec(spec.build()).build(), opts);
+    }
+
+    private void autoscaler(int min, int max) {
+        new HorizontalPodAutoscaler(Names.child(name, "gateway-hpa"), HorizontalPodAutoscalerArgs.builder()
+                .metadata(meta(GatewayPlan.GATEWAY, "gateway"))
+                .spec(HorizontalPodAutoscalerSpecArgs.builder()
+                        .scaleTargetRef(CrossVersionObjectReferenceArgs.builder().apiVersion("apps/v1").kind("StatefulSet")
+                                .name(GatewayPlan.GATEWAY).build())
+                        .minReplicas(min)
+                        .maxReplicas(max)
+                        .metrics(
+                                MetricSpecArgs.builder().type("Resource").resource(ResourceMetricSourceArgs.builder().name("cpu")
+                                        .target(MetricTargetArgs.builder().type("Utilization").averageUtilization(70).build()).build()).build(),
+                                MetricSpecArgs.builder().type("Resource").resource(ResourceMetricSourceArgs.builder().name("memory")
+                                        .target(MetricTargetArgs.builder().type("Utilization").averageUtilization(75).build()).build()).build())
+                        .build())
+                .build(), opts);
+    }
+
+    private void disruptionBudget(String objectName, String component) {
+        new PodDisruptionBudget(Names.child(name, component + "-pdb"), PodDisruptionBudgetArgs.builder()
+                .metadata(meta(objectName, component))
+                .spec(PodDisruptionBudgetSpecArgs.builder().maxUnavailable(1)
+                        .selector(LabelSelectorArgs.builder().matchLabels(Labels.selector(GatewayPlan.GATEWAY, GatewayPlan.GATEWAY, component)).build())
+                        .build())
+                .build(), opts);
+    }
+
+    /** OTLP/HTTP from outside the cluster, TLS only (the setting refuses a host without a TLS Secret). */
+    private void ingress(String host, java.util.Optional<String> className, String tlsSecret) {
+        var spec = IngressSpecArgs.builder()
+                .tls(IngressTLSArgs.builder().hosts(host).secretName(tlsSecret).build())
+                .rules(IngressRuleArgs.builder().host(host).http(HTTPIngressRuleValueArgs.builder()
+                        .paths(HTTPIngressPathArgs.builder().path("/v1/traces").pathType("Prefix")
+                                .backend(IngressBackendArgs.builder().service(IngressServiceBackendArgs.builder()
+                                        .name(GatewayPlan.GATEWAY).port(ServiceBackendPortArgs.builder().name("otlp-http").build()).build()).build())
+                                .build()).build()).build());
+        className.ifPresent(spec::ingressClassName);
+        new Ingress(Names.child(name, "ingress"), IngressArgs.builder().metadata(meta(GatewayPlan.GATEWAY, "gateway"))
+                .spec(spec.build()).build(), opts);
+    }
+
+    /** The sampler has no authentication of its own: only gateway pods may reach it. */
+    private void samplerOnlyFromGateway() {
+        new NetworkPolicy(Names.child(name, "sampler-ingress"), NetworkPolicyArgs.builder()
+                .metadata(meta(GatewayPlan.SAMPLER, "sampler"))
+                .spec(NetworkPolicySpecArgs.builder()
+                        .podSelector(LabelSelectorArgs.builder().matchLabels(Labels.selector(GatewayPlan.GATEWAY, GatewayPlan.GATEWAY, "sampler")).build())
+                        .policyTypes("Ingress")
+                        .ingress(
+                                NetworkPolicyIngressRuleArgs.builder().from(NetworkPolicyPeerArgs.builder()
+                                        .podSelector(LabelSelectorArgs.builder().matchLabels(Labels.selector(GatewayPlan.GATEWAY, GatewayPlan.GATEWAY, "gateway")).build())
+                                        .build()).build(),
+                                // Prometheus scrapes metrics from anywhere in the cluster.
+                                NetworkPolicyIngressRuleArgs.builder().ports(com.pulumi.kubernetes.networking.v1.inputs.NetworkPolicyPortArgs.builder()
+                                        .port(GatewayPlan.METRICS).protocol("TCP").build()).build())
+                        .build())
+                .build(), opts);
+    }
+
+    private void serviceMonitor(String objectName, String component) {
+        var spec = new java.util.LinkedHashMap<String, Object>();
+        spec.put("selector", Map.of("matchLabels", Labels.selector(GatewayPlan.GATEWAY, GatewayPlan.GATEWAY, component)));
+        spec.put("namespaceSelector", Map.of("matchNames", List.of(namespace)));
+        spec.put("endpoints", List.of(Map.of("port", "metrics", "path", "/metrics", "interval", "30s")));
+        new KubernetesCustomResource(Names.child(name, component + "-monitor"), new KubernetesCustomResource.Args(
+                "monitoring.coreos.com/v1", "ServiceMonitor", meta(objectName, component), spec), opts);
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}

@@ -1,0 +1,61 @@
+package io.tracingplatform.collector;
+
+import io.tracingplatform.config.DerivedCredentials;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Tenant gateway credentials: password = HMAC-SHA256(credentialSeed, "gateway/tenant/<id>/generation/<n>"),
+ * stable across runs, distinct per tenant, rotated by bumping {@code gateway.credentialGeneration}. The gateway
+ * checks them with the basicauth extension against an htpasswd file ({SHA} entries: each password is 256
+ * random bits, so an unsalted hash is not brute-forceable).
+ */
+public final class GatewayCredentials {
+    private GatewayCredentials() {}
+
+    public static String password(String seed, String tenant, int generation) {
+        return DerivedCredentials.hmacHex(seed, "gateway/tenant/" + tenant + "/generation/" + generation);
+    }
+
+    /** One htpasswd line per tenant, sorted. */
+    public static String htpasswd(String seed, List<String> tenants, int generation) {
+        var sb = new StringBuilder();
+        for (String id : tenants.stream().sorted().toList()) {
+            sb.append(id).append(":{SHA}").append(sha1Base64(password(seed, id, generation))).append('\n');
+        }
+        return sb.toString();
+    }
+
+    static String sha1Base64(String text) {
+        try {
+            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is part of every JRE", e);
+        }
+    }
+
+    /** The Authorization header value a tenant sends. */
+    public static String authorization(String tenant, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((tenant + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The Secret each tenant namespace gets: the standard OpenTelemetry SDK variables, so {@code envFrom} is all
+     * a team needs. Header values are percent-encoded, as OTEL_EXPORTER_OTLP_HEADERS requires.
+     */
+    public static Map<String, String> sdkEnvironment(String endpoint, String tenant, String password) {
+        var env = new TreeMap<String, String>();
+        env.put("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint);
+        env.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+        env.put("OTEL_EXPORTER_OTLP_HEADERS", "Authorization=" + URLEncoder.encode(authorization(tenant, password),
+                StandardCharsets.UTF_8).replace("+", "%20"));
+        env.put("TRACING_TENANT", tenant);
+        return env;
+    }
+}

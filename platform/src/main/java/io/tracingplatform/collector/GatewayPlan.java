@@ -1,0 +1,251 @@
+package io.tracingplatform.collector;
+
+import io.tracingplatform.config.Sampling;
+import io.tracingplatform.config.StackSettings;
+import io.tracingplatform.tenants.Tenant;
+import io.tracingplatform.yaml.Yaml;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The gateways as data: the collector config of the gateway tier and, when some tenant samples, of the
+ * trace-ID-aware sampling tier. A pure function of settings and tenants, built from one small function per
+ * concern (each adds its components idempotently).
+ *
+ * <p>Tenant isolation does not trust anything the client sends. The otlp receiver authenticates every request
+ * with the basicauth extension (tenant id = username); the resource processor upserts {@code tracing.tenant}
+ * from {@code auth.username} (the "auth." context prefix of the attributes/resource processors, contrib
+ * processor/attributesprocessor README), overwriting whatever the client put there; the routing connector
+ * (contrib connector/routingconnector README: context resource, condition) sends each tenant to its own
+ * pipeline; each pipeline's otlp exporter sets {@code X-Scope-OrgID} as a static header. A client's own
+ * X-Scope-OrgID header is never read: the receivers do not set include_metadata and nothing uses from_context.
+ * The usual alternative, headers_setter with from_attribute (contrib extension/headerssetterextension,
+ * internal/source/attribute.go), reads client.Info.Auth, which the batch processor drops when it rebuilds the
+ * context from metadata_keys: after batching it would see no identity.
+ *
+ * @param gatewayYaml the gateway tier's config
+ * @param samplerYaml the sampling tier's config, when a tenant samples
+ * @param tenants tenant ids the gateway accepts
+ * @param samplingTenants those whose traces go through the sampling tier
+ * @param componentTypes every component type the configs use, by kind (checked against the release's list)
+ */
+public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List<String> tenants,
+                          List<String> samplingTenants, Map<String, List<String>> componentTypes) {
+    public static final String GATEWAY = "otel-gateway";
+    public static final String SAMPLER = "otel-sampler";
+    public static final String TENANT_ATTRIBUTE = "tracing.tenant";
+    public static final String HTPASSWD_PATH = "/etc/otelcol/auth/htpasswd";
+    public static final String QUEUE_DIR = "/var/lib/otelcol/queue";
+    public static final int OTLP_GRPC = 4317;
+    public static final int OTLP_HTTP = 4318;
+    public static final int METRICS = 8888;
+    public static final int HEALTH = 13133;
+
+    public static GatewayPlan of(StackSettings settings, List<Tenant> tenants) {
+        String ns = settings.kubernetes().namespace();
+        String tempo = "distributor." + ns + ".svc.cluster.local:" + OTLP_GRPC;
+        boolean local = settings.aws().isEmpty();
+        int queue = settings.gateway().queueSize();
+        var sampling = tenants.stream().filter(t -> t.settings().sampling().enabled()).toList();
+        var direct = tenants.stream().filter(t -> !t.settings().sampling().enabled()).map(Tenant::id).toList();
+
+        var gw = new CollectorConfig();
+        String intake = "traces/intake";
+        authenticatedOtlpReceiver(gw, intake);
+        tenantFromAuth(gw, intake);
+        platformLabels(gw, intake, settings.environment(), settings.clusterName());
+        routeByTenant(gw, intake, "routing/tenants", direct, id -> tenantPipeline(id));
+        for (String id : direct) exportToTempo(gw, tenantPipeline(id), id, tempo, queue);
+        if (!sampling.isEmpty()) {
+            routeToSampler(gw, intake, "routing/tenants", sampling.stream().map(Tenant::id).toList(),
+                    SAMPLER + "." + ns + ".svc.cluster.local", queue);
+        }
+        healthCheck(gw);
+        selfTelemetry(gw);
+        if (local) debugExtensions(gw);
+        memoryLimiterFirst(gw);
+
+        Optional<String> samplerYaml = Optional.empty();
+        var types = componentTypes(gw);
+        if (!sampling.isEmpty()) {
+            var sm = new CollectorConfig();
+            String in = "traces/sample";
+            sm.receiver("otlp", Map.of("protocols", Map.of("grpc", Map.of("endpoint", "0.0.0.0:" + OTLP_GRPC))));
+            sm.addReceiver(in, "otlp");
+            tailSampling(sm, in, sampling);
+            var ids = sampling.stream().map(Tenant::id).toList();
+            routeByTenant(sm, in, "routing/tenants", ids, id -> tenantPipeline(id));
+            for (String id : ids) exportToTempo(sm, tenantPipeline(id), id, tempo, queue);
+            healthCheck(sm);
+            selfTelemetry(sm);
+            memoryLimiterFirst(sm);
+            samplerYaml = Optional.of(Yaml.toYaml(sm.toMap()));
+            componentTypes(sm).forEach((k, v) -> {
+                var merged = new java.util.TreeSet<>(types.getOrDefault(k, List.of()));
+                merged.addAll(v);
+                types.put(k, List.copyOf(merged));
+            });
+        }
+        return new GatewayPlan(Yaml.toYaml(gw.toMap()), samplerYaml, tenants.stream().map(Tenant::id).toList(),
+                sampling.stream().map(Tenant::id).toList(), types);
+    }
+
+    static String tenantPipeline(String id) {
+        return "traces/tenant-" + id;
+    }
+
+    /** OTLP gRPC and HTTP on all interfaces, every request authenticated. */
+    static void authenticatedOtlpReceiver(CollectorConfig c, String pipeline) {
+        c.extension("basicauth/tenants", Map.of("htpasswd", Map.of("file", HTPASSWD_PATH)));
+        var auth = Map.of("authenticator", "basicauth/tenants");
+        c.receiver("otlp", Map.of("protocols", Map.of(
+                "grpc", Map.of("endpoint", "0.0.0.0:" + OTLP_GRPC, "auth", auth),
+                "http", Map.of("endpoint", "0.0.0.0:" + OTLP_HTTP, "auth", auth))));
+        c.addReceiver(pipeline, "otlp");
+    }
+
+    /** The tenant is who authenticated, whatever the data says. */
+    static void tenantFromAuth(CollectorConfig c, String pipeline) {
+        c.processor("resource/tenant", Map.of("attributes", List.of(Map.of(
+                "key", TENANT_ATTRIBUTE, "from_context", "auth.username", "action", "upsert"))));
+        c.appendProcessor(pipeline, "resource/tenant");
+    }
+
+    static void platformLabels(CollectorConfig c, String pipeline, String environment, String cluster) {
+        c.processor("resource/platform", Map.of("attributes", List.of(
+                Map.of("key", "deployment.environment.name", "value", environment, "action", "upsert"),
+                Map.of("key", "k8s.cluster.name", "value", cluster, "action", "upsert"))));
+        c.appendProcessor(pipeline, "resource/platform");
+    }
+
+    /** One route per tenant; data of no known tenant matches nothing and goes nowhere. */
+    static void routeByTenant(CollectorConfig c, String from, String router, List<String> tenants,
+                              java.util.function.Function<String, String> pipelineOf) {
+        if (tenants.isEmpty()) return;
+        var table = new ArrayList<Map<String, Object>>();
+        for (String id : tenants) {
+            table.add(route(id, List.of(pipelineOf.apply(id))));
+            c.addReceiver(pipelineOf.apply(id), router);
+        }
+        addRoutes(c, router, table);
+        c.addExporter(from, router);
+    }
+
+    private static Map<String, Object> route(String id, List<String> pipelines) {
+        var route = new LinkedHashMap<String, Object>();
+        route.put("context", "resource");
+        route.put("condition", "attributes[\"" + TENANT_ATTRIBUTE + "\"] == \"" + id + "\"");
+        route.put("pipelines", pipelines);
+        return route;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void addRoutes(CollectorConfig c, String router, List<Map<String, Object>> routes) {
+        var existing = c.connectors.get(router);
+        var table = new ArrayList<Map<String, Object>>(existing == null ? List.of() : (List<Map<String, Object>>) existing.get("table"));
+        for (var r : routes) if (!table.contains(r)) table.add(r);
+        c.connectors.put(router, Map.of("table", table));
+    }
+
+    /** Batching per tenant, OTLP to the distributor with the tenant's header, retries and a persistent queue. */
+    static void exportToTempo(CollectorConfig c, String pipeline, String tenant, String endpoint, int queueSize) {
+        persistentQueue(c);
+        c.processor("batch", Map.of("send_batch_size", 8192, "send_batch_max_size", 16384, "timeout", "200ms"));
+        c.appendProcessor(pipeline, "batch");
+        c.exporter("otlp/tenant-" + tenant, Map.of(
+                "endpoint", endpoint,
+                "tls", Map.of("insecure", true),
+                "headers", Map.of("X-Scope-OrgID", tenant),
+                "retry_on_failure", Map.of("enabled", true, "initial_interval", "5s", "max_interval", "30s", "max_elapsed_time", "1h"),
+                "sending_queue", Map.of("enabled", true, "storage", "file_storage/queue", "queue_size", queueSize, "num_consumers", 4)));
+        c.addExporter(pipeline, "otlp/tenant-" + tenant);
+    }
+
+    static void persistentQueue(CollectorConfig c) {
+        c.extension("file_storage/queue", Map.of("directory", QUEUE_DIR, "create_directory", true,
+                "compaction", Map.of("on_start", true, "directory", QUEUE_DIR)));
+    }
+
+    /** Sampling tenants go, trace-ID-aware, to the sampling tier: every span of a trace meets in one pod. */
+    static void routeToSampler(CollectorConfig c, String from, String router, List<String> tenants, String samplerHost,
+                               int queueSize) {
+        String pipeline = "traces/to-sampler";
+        var routes = new ArrayList<Map<String, Object>>();
+        for (String id : tenants) routes.add(route(id, List.of(pipeline)));
+        addRoutes(c, router, routes);
+        c.addReceiver(pipeline, router);
+        c.addExporter(from, router);
+        persistentQueue(c);
+        c.exporter("loadbalancing/sampler", Map.of(
+                "routing_key", "traceID",
+                "protocol", Map.of("otlp", Map.of("tls", Map.of("insecure", true))),
+                "resolver", Map.of("dns", Map.of("hostname", samplerHost, "port", OTLP_GRPC)),
+                "sending_queue", Map.of("enabled", true, "storage", "file_storage/queue", "queue_size", queueSize)));
+        c.addExporter(pipeline, "loadbalancing/sampler");
+    }
+
+    /** Per-tenant rules: each an "and" of the tenant and one rule; the policies are or-ed. */
+    static void tailSampling(CollectorConfig c, String pipeline, List<Tenant> tenants) {
+        var policies = new ArrayList<Map<String, Object>>();
+        for (var t : tenants) {
+            Sampling s = t.settings().sampling();
+            if (s.keepErrors()) policies.add(forTenant(t.id(), "errors", Map.of("type", "status_code",
+                    "status_code", Map.of("status_codes", List.of("ERROR")))));
+            s.keepSlowerThan().ifPresent(d -> policies.add(forTenant(t.id(), "slow", Map.of("type", "latency",
+                    "latency", Map.of("threshold_ms", d.toMillis())))));
+            if (s.keepPercent() > 0) policies.add(forTenant(t.id(), "percent", Map.of("type", "probabilistic",
+                    "probabilistic", Map.of("sampling_percentage", whole(s.keepPercent())))));
+        }
+        c.processor("tail_sampling", Map.of("decision_wait", "10s", "num_traces", 100000,
+                "expected_new_traces_per_sec", 1000, "policies", policies));
+        c.appendProcessor(pipeline, "tail_sampling");
+    }
+
+    /** 10 rather than 10.0: the same value, written as people and the collector's docs write it. */
+    static Object whole(double d) {
+        return d == Math.rint(d) ? (Object) (long) d : (Object) d;
+    }
+
+    private static Map<String, Object> forTenant(String tenant, String rule, Map<String, Object> policy) {
+        var sub = new LinkedHashMap<String, Object>(policy);
+        sub.put("name", rule);
+        var tenantPolicy = Map.of("name", "tenant", "type", "string_attribute",
+                "string_attribute", Map.of("key", TENANT_ATTRIBUTE, "values", List.of(tenant)));
+        return Map.of("name", tenant + "-" + rule, "type", "and", "and", Map.of("and_sub_policy", List.of(tenantPolicy, sub)));
+    }
+
+    static void healthCheck(CollectorConfig c) {
+        c.extension("health_check", Map.of("endpoint", "0.0.0.0:" + HEALTH));
+    }
+
+    /** The collector's own metrics, scraped by a ServiceMonitor. */
+    static void selfTelemetry(CollectorConfig c) {
+        c.telemetry(Map.of(
+                "logs", Map.of("level", "info"),
+                "metrics", Map.of("level", "normal", "readers", List.of(Map.of("pull", Map.of("exporter",
+                        Map.of("prometheus", Map.of("host", "0.0.0.0", "port", METRICS))))))));
+    }
+
+    /** Profiling and debug pages: local only, and only on localhost (kubectl port-forward). */
+    static void debugExtensions(CollectorConfig c) {
+        c.extension("pprof", Map.of("endpoint", "localhost:1777"));
+        c.extension("zpages", Map.of("endpoint", "localhost:55679"));
+    }
+
+    /** memory_limiter first in every pipeline, so overload is refused before any work is done. */
+    static void memoryLimiterFirst(CollectorConfig c) {
+        c.processor("memory_limiter", Map.of("check_interval", "1s", "limit_percentage", 80, "spike_limit_percentage", 20));
+        for (String p : c.pipelines().keySet()) c.prependProcessor(p, "memory_limiter");
+    }
+
+    static Map<String, List<String>> componentTypes(CollectorConfig c) {
+        var types = new java.util.TreeMap<String, List<String>>();
+        for (String kind : List.of("extensions", "receivers", "processors", "connectors", "exporters")) {
+            types.put(kind, c.section(kind).keySet().stream().map(CollectorConfig::type).distinct().sorted().toList());
+        }
+        return types;
+    }
+}

@@ -1,0 +1,60 @@
+package io.tracingplatform.config;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The OpenTelemetry Collector gateways ({@code tracing-platform:gateway}).
+ *
+ * @param replicas gateway replicas (the HPA minimum); default 2 (1 on local)
+ * @param maxReplicas HPA maximum; default 6 (1 on local)
+ * @param samplerReplicas tail-sampling tier replicas, when some tenant samples; default 2 (1 on local)
+ * @param queueSize persistent sending queue per tenant exporter, in batches; default 5000
+ * @param queueVolumeSize volume of the persistent queues per gateway pod; default 10Gi
+ * @param credentialGeneration bump to rotate every tenant's gateway credential; default 1
+ * @param instrumentation whether the OpenTelemetry Operator is installed (Instrumentation resources are
+ *     created); default true (false on local)
+ * @param ingressHost public host name of the OTLP/HTTP Ingress; default none (no Ingress)
+ * @param ingressClassName ingress class; default the cluster's default
+ * @param ingressTlsSecret TLS Secret of the Ingress; required with ingressHost
+ * @param cpu, memory, cpuLimit, memoryLimit resources of a gateway pod; default 500m, 1Gi, 2, 2Gi
+ */
+public record GatewaySettings(int replicas, int maxReplicas, int samplerReplicas, int queueSize,
+                              String queueVolumeSize, int credentialGeneration, boolean instrumentation,
+                              Optional<String> ingressHost, Optional<String> ingressClassName,
+                              Optional<String> ingressTlsSecret, String cpu, String memory, String cpuLimit,
+                              String memoryLimit) {
+    static final Pattern HOST = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
+    static final Pattern QUANTITY = Pattern.compile("\\d+(\\.\\d+)?(m|Ki|Mi|Gi|Ti)?");
+
+    static GatewaySettings read(Fields f, Cloud cloud) {
+        boolean local = cloud == Cloud.LOCAL;
+        int replicas = (int) f.integer("replicas", local ? 1 : 2, 1, 100, "pods");
+        int max = (int) f.integer("maxReplicas", local ? 1 : 6, 1, 500, "pods");
+        if (max < replicas) {
+            f.problem("maxReplicas", max + " is below replicas (" + replicas + ").", String.valueOf(replicas));
+            max = replicas;
+        }
+        int sampler = (int) f.integer("samplerReplicas", local ? 1 : 2, 1, 100, "pods");
+        int queue = (int) f.integer("queueSize", 5000, 10, 1_000_000, "batches");
+        String volume = f.matching("queueVolumeSize", f.string("queueVolumeSize", local ? "1Gi" : "10Gi"), QUANTITY,
+                "is not a quantity like 10Gi", "10Gi");
+        int generation = (int) f.integer("credentialGeneration", 1, 1, 1_000_000, "");
+        boolean instrumentation = f.bool("instrumentation", !local);
+        var host = f.optionalString("ingressHost").map(h -> f.matching("ingressHost", h, HOST, "is not a host name", "otlp.example.com"));
+        var className = f.optionalString("ingressClassName");
+        var tls = f.optionalString("ingressTlsSecret");
+        if (host.isPresent() && tls.isEmpty()) {
+            f.problem("ingressTlsSecret", "is required with ingressHost: the gateway is never exposed without TLS.", "otlp-tls");
+        }
+        String cpu = f.matching("cpu", f.string("cpu", local ? "100m" : "500m"), QUANTITY, "is not a CPU quantity", "500m");
+        String memory = f.matching("memory", f.string("memory", local ? "256Mi" : "1Gi"), QUANTITY, "is not a memory quantity", "1Gi");
+        String cpuLimit = f.matching("cpuLimit", f.string("cpuLimit", local ? "500m" : "2"), QUANTITY, "is not a CPU quantity", "2");
+        String memoryLimit = f.matching("memoryLimit", f.string("memoryLimit", local ? "512Mi" : "2Gi"), QUANTITY, "is not a memory quantity", "2Gi");
+        f.finish();
+        return new GatewaySettings(replicas, max, sampler, queue, volume, generation, instrumentation, host, className,
+                tls, cpu, memory, cpuLimit, memoryLimit);
+    }
+
+}
