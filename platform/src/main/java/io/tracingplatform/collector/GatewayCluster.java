@@ -57,7 +57,6 @@ import com.pulumi.kubernetes.networking.v1.inputs.NetworkPolicySpecArgs;
 import com.pulumi.kubernetes.networking.v1.inputs.ServiceBackendPortArgs;
 import com.pulumi.kubernetes.policy.v1.PodDisruptionBudget;
 import com.pulumi.kubernetes.policy.v1.PodDisruptionBudgetArgs;
-import com.pulumi.kubernetes.policy.v1.inputs.PodDisruptionBudgetSpecArgs;
 import com.pulumi.resources.ComponentResource;
 import com.pulumi.resources.ComponentResourceOptions;
 import com.pulumi.resources.CustomResourceOptions;
@@ -66,11 +65,9 @@ import io.tracingplatform.config.StackSettings;
 import io.tracingplatform.k8s.Hardening;
 import io.tracingplatform.k8s.KubernetesCustomResource;
 import io.tracingplatform.k8s.Labels;
+import io.tracingplatform.k8s.Monitoring;
 import io.tracingplatform.k8s.Names;
 import io.tracingplatform.k8s.Workloads;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -114,7 +111,7 @@ public final class GatewayCluster extends ComponentResource {
                         .additionalSecretOutputs(List.of("stringData", "data")).build());
 
         // The htpasswd file is read at start: a change of tenants or generation must roll the pods too.
-        String rollKey = sha256(plan.gatewayYaml() + "|" + String.join(",", plan.tenants()) + "|" + generation);
+        String rollKey = Monitoring.configHash(plan.gatewayYaml() + "|" + String.join(",", plan.tenants()) + "|" + generation);
         collector(GatewayPlan.GATEWAY, "gateway", plan.gatewayYaml(), rollKey, g.replicas(), true, settings);
         var ports = new TreeMap<String, Integer>();
         ports.put("otlp-grpc", GatewayPlan.OTLP_GRPC);
@@ -127,7 +124,7 @@ public final class GatewayCluster extends ComponentResource {
         g.ingressHost().ifPresent(host -> ingress(host, g.ingressClassName(), g.ingressTlsSecret().orElseThrow()));
 
         if (plan.samplerYaml().isPresent()) {
-            collector(GatewayPlan.SAMPLER, "sampler", plan.samplerYaml().get(), sha256(plan.samplerYaml().get()),
+            collector(GatewayPlan.SAMPLER, "sampler", plan.samplerYaml().get(), Monitoring.configHash(plan.samplerYaml().get()),
                     g.samplerReplicas(), false, settings);
             // Headless: the load-balancing exporter resolves every sampler pod and keeps each trace on one.
             service(GatewayPlan.SAMPLER, "sampler", Map.of("otlp-grpc", GatewayPlan.OTLP_GRPC, "metrics", GatewayPlan.METRICS), true);
@@ -247,9 +244,7 @@ public final class GatewayCluster extends ComponentResource {
     private void disruptionBudget(String objectName, String component) {
         new PodDisruptionBudget(Names.child(name, component + "-pdb"), PodDisruptionBudgetArgs.builder()
                 .metadata(meta(objectName, component))
-                .spec(PodDisruptionBudgetSpecArgs.builder().maxUnavailable(1)
-                        .selector(LabelSelectorArgs.builder().matchLabels(Labels.selector(GatewayPlan.GATEWAY, GatewayPlan.GATEWAY, component)).build())
-                        .build())
+                .spec(Monitoring.oneDown(Labels.selector(GatewayPlan.GATEWAY, GatewayPlan.GATEWAY, component)))
                 .build(), opts);
     }
 
@@ -286,20 +281,8 @@ public final class GatewayCluster extends ComponentResource {
     }
 
     private void serviceMonitor(String objectName, String component) {
-        var spec = new java.util.LinkedHashMap<String, Object>();
-        spec.put("selector", Map.of("matchLabels", Labels.selector(GatewayPlan.GATEWAY, GatewayPlan.GATEWAY, component)));
-        spec.put("namespaceSelector", Map.of("matchNames", List.of(namespace)));
-        spec.put("endpoints", List.of(Map.of("port", "metrics", "path", "/metrics", "interval", "30s")));
         new KubernetesCustomResource(Names.child(name, component + "-monitor"), new KubernetesCustomResource.Args(
-                "monitoring.coreos.com/v1", "ServiceMonitor", meta(objectName, component), spec), opts);
+                "monitoring.coreos.com/v1", "ServiceMonitor", meta(objectName, component),
+                Monitoring.serviceMonitorSpec(Labels.selector(GatewayPlan.GATEWAY, GatewayPlan.GATEWAY, component), namespace, "metrics")), opts);
     }
-
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
 }

@@ -47,7 +47,6 @@ import com.pulumi.kubernetes.meta.v1.inputs.LabelSelectorArgs;
 import com.pulumi.kubernetes.meta.v1.inputs.ObjectMetaArgs;
 import com.pulumi.kubernetes.policy.v1.PodDisruptionBudget;
 import com.pulumi.kubernetes.policy.v1.PodDisruptionBudgetArgs;
-import com.pulumi.kubernetes.policy.v1.inputs.PodDisruptionBudgetSpecArgs;
 import com.pulumi.resources.ComponentResource;
 import com.pulumi.resources.ComponentResourceOptions;
 import com.pulumi.resources.CustomResourceOptions;
@@ -56,6 +55,7 @@ import io.tracingplatform.config.StackSettings;
 import io.tracingplatform.k8s.Hardening;
 import io.tracingplatform.k8s.KubernetesCustomResource;
 import io.tracingplatform.k8s.Labels;
+import io.tracingplatform.k8s.Monitoring;
 import io.tracingplatform.k8s.Names;
 import io.tracingplatform.k8s.Workloads;
 import io.tracingplatform.storage.StoragePlan;
@@ -262,8 +262,7 @@ public final class TempoCluster extends ComponentResource {
         // One pod down at a time: for ingesters (RF 3) that keeps every trace on two replicas during a drain.
         new PodDisruptionBudget(Names.child(name, component + "-pdb"), PodDisruptionBudgetArgs.builder()
                 .metadata(meta(component, component))
-                .spec(PodDisruptionBudgetSpecArgs.builder().maxUnavailable(1)
-                        .selector(LabelSelectorArgs.builder().matchLabels(Labels.selector(APP, APP, component)).build()).build())
+                .spec(Monitoring.oneDown(Labels.selector(APP, APP, component)))
                 .build(), opts);
     }
 
@@ -335,11 +334,8 @@ public final class TempoCluster extends ComponentResource {
     }
 
     private void serviceMonitor(String component, String port) {
-        var spec = new LinkedHashMap<String, Object>();
-        spec.put("selector", Map.of("matchLabels", Labels.selector(APP, APP, component)));
-        spec.put("namespaceSelector", Map.of("matchNames", List.of(namespace)));
-        spec.put("endpoints", List.of(Map.of("port", port, "path", "/metrics", "interval", "30s")));
         new KubernetesCustomResource(Names.child(name, component + "-monitor"), new KubernetesCustomResource.Args(
-                "monitoring.coreos.com/v1", "ServiceMonitor", meta(component, component), spec), opts);
+                "monitoring.coreos.com/v1", "ServiceMonitor", meta(component, component),
+                Monitoring.serviceMonitorSpec(Labels.selector(APP, APP, component), namespace, port)), opts);
     }
 }

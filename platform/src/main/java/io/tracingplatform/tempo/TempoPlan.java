@@ -3,6 +3,7 @@ package io.tracingplatform.tempo;
 import io.tracingplatform.config.Durations;
 import io.tracingplatform.config.StackSettings;
 import io.tracingplatform.config.TempoSettings;
+import io.tracingplatform.k8s.Monitoring;
 import io.tracingplatform.storage.StoragePlan;
 import io.tracingplatform.tempo.targets.Compactor;
 import io.tracingplatform.tempo.targets.Distributor;
@@ -12,12 +13,8 @@ import io.tracingplatform.tempo.targets.Querier;
 import io.tracingplatform.tempo.targets.QueryFrontend;
 import io.tracingplatform.tenants.Tenant;
 import io.tracingplatform.yaml.Yaml;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +59,7 @@ public record TempoPlan(Map<String, String> configs, Map<String, String> configH
         for (var target : TARGETS) {
             String yaml = Yaml.toYaml(target.config(base, ctx));
             configs.put(target.name(), yaml);
-            hashes.put(target.name(), sha256(yaml));
+            hashes.put(target.name(), Monitoring.configHash(yaml));
             workloads.add(target.workload(ctx));
         }
         return new TempoPlan(Map.copyOf(configs), Map.copyOf(hashes), overridesYaml(settings, tenants), List.copyOf(workloads),
@@ -126,13 +123,5 @@ public record TempoPlan(Map<String, String> configs, Map<String, String> configH
 
     static long bytes(double mb) {
         return Math.round(mb * MB);
-    }
-
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JRE", e);
-        }
     }
 }
