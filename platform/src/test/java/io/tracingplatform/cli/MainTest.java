@@ -15,12 +15,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class MainTest {
+public class MainTest {
     @TempDir Path tmp;
 
-    record Run(int code, String out, String err) {}
+    public record Run(int code, String out, String err) {}
 
-    static Run run(String... args) {
+    public static Run run(String... args) {
         var out = new StringWriter();
         var err = new StringWriter();
         int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
