@@ -48,13 +48,24 @@ public final class BucketScanner {
         this.progress = progress;
     }
 
+    /** Objects at the bucket root, outside any prefix: they cost money and belong to no tenant. */
+    public static final String ROOT = "(bucket root)";
+    private long rootBytes;
+    private long rootObjects;
+
     /** The bucket's top-level prefixes: Tempo treats every one as a tenant (grafana/tempo#3913). */
     public List<String> prefixes() {
         var result = new ArrayList<String>();
         String token = null;
+        rootBytes = 0;
+        rootObjects = 0;
         do {
             var page = s3.listObjectsV2(ListObjectsV2Request.builder().bucket(bucket).delimiter("/").continuationToken(token).build());
             for (CommonPrefix p : page.commonPrefixes()) result.add(p.prefix().substring(0, p.prefix().length() - 1));
+            for (var o : page.contents()) {
+                rootBytes += o.size();
+                rootObjects++;
+            }
             token = page.isTruncated() ? page.nextContinuationToken() : null;
         } while (token != null);
         return result;
@@ -80,6 +91,7 @@ public final class BucketScanner {
             for (String p : prefixes) futures.add(pool.submit(() -> exact ? list(p, "listing") : fast(p)));
             var result = new ArrayList<TenantUsage>();
             for (var f : futures) result.add(f.get());
+            if (rootObjects > 0) result.add(new TenantUsage(ROOT, rootBytes, rootObjects, 0, 0, 0, Optional.empty(), "listing"));
             return result;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) throw r;

@@ -123,6 +123,8 @@ class CostTest {
         tenantFromRealMetas("payments", true, true);
         tenantFromRealMetas("webshop", false, false);
         put("lost+found/x", new byte[10]);
+        s3.putObject(PutObjectRequest.builder().bucket(BUCKET).key("stray.txt").build(), RequestBody.fromBytes(new byte[7]));
+        uploaded.put(BucketScanner.ROOT, new long[] {7, 1});
         var scan = scanner(new StringWriter());
         var usage = scan.scan(scan.prefixes(), true, 4);
         assertEquals(uploaded.keySet(), new java.util.TreeSet<>(usage.stream().map(TenantUsage::prefix).toList()));
@@ -186,6 +188,11 @@ class CostTest {
         var kinds = report.findings().stream().map(f -> f.kind() + ":" + f.prefix()).toList();
         assertTrue(kinds.contains("offboarded-tenant:legacy-team"), kinds.toString());
         assertTrue(kinds.contains("not-a-tenant:lost+found"), kinds.toString());
+        var withRoot = new ArrayList<>(usage);
+        withRoot.add(new TenantUsage(BucketScanner.ROOT, 7, 1, 0, 0, 0, Optional.empty(), "listing"));
+        var rootReport = CostReport.of("prod", inputs.tenants(), 3, PriceTable.EU_CENTRAL_1, Optional.of(BUCKET), "fast", withRoot,
+                Instant.parse("2026-11-24T00:00:00Z"));
+        assertTrue(rootReport.findings().stream().anyMatch(f -> f.kind().equals("not-a-tenant") && f.prefix().equals(BucketScanner.ROOT)));
         assertTrue(kinds.contains("blocks-past-retention:payments"), "the real 2022 block is past 30d: " + kinds);
         assertTrue(kinds.contains("compacted-awaiting-deletion:payments"), kinds.toString());
         var payments = report.tenants().stream().filter(l -> l.tenant().equals("payments")).findFirst().orElseThrow();
