@@ -69,11 +69,18 @@ public final class App {
 
     /** Tenant defaults and caps of every stack: this one from its settings, the others from their files. */
     public static Map<String, TenantPolicy> policies(ProjectLayout layout, StackSettings current) {
+        return policies(layout, Optional.of(current));
+    }
+
+    /** Tenant defaults and caps of every stack, from the stack files except for {@code current}, when given. */
+    public static Map<String, TenantPolicy> policies(ProjectLayout layout, Optional<StackSettings> current) {
         var policies = new TreeMap<String, TenantPolicy>();
         for (String stack : layout.stacks()) {
-            if (!stack.equals(current.stack())) policies.put(stack, TenantPolicy.read(StackFiles.read(layout, stack)));
+            if (current.isEmpty() || !stack.equals(current.get().stack())) {
+                policies.put(stack, TenantPolicy.read(StackFiles.read(layout, stack)));
+            }
         }
-        policies.put(current.stack(), current.tenants());
+        current.ifPresent(c -> policies.put(c.stack(), c.tenants()));
         return policies;
     }
 

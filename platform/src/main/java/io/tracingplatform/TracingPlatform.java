@@ -34,10 +34,7 @@ public final class TracingPlatform extends ComponentResource {
             "pod-security.kubernetes.io/warn", "restricted");
 
     private final Output<String> namespace;
-    private final StoragePlan storagePlan;
     private final Map<String, Output<String>> storageOutputs;
-    private final TempoPlan tempoPlan;
-    private final GatewayPlan gatewayPlan;
 
     public TracingPlatform(String name, PlatformInputs inputs, Providers providers, ComponentResourceOptions options) {
         super(TYPE, name, options);
@@ -56,7 +53,7 @@ public final class TracingPlatform extends ComponentResource {
         // Everything in the namespace waits for it.
         var inNamespace = ComponentResourceOptions.builder().parent(this).dependsOn(ns).build();
 
-        this.storagePlan = StoragePlan.of(settings, inputs.tenants());
+        var storagePlan = StoragePlan.of(settings, inputs.tenants());
         var outputs = new TreeMap<String, Output<String>>();
         outputs.put("bucketName", Output.of(storagePlan.bucketName()));
         outputs.put("region", Output.of(storagePlan.region()));
@@ -75,11 +72,11 @@ public final class TracingPlatform extends ComponentResource {
         this.storageOutputs = Map.copyOf(outputs);
 
         // Tempo starts once its bucket, credentials and ServiceAccount exist.
-        this.tempoPlan = TempoPlan.of(settings, inputs.tenants(), storagePlan);
+        var tempoPlan = TempoPlan.of(settings, inputs.tenants(), storagePlan);
         var tempo = new TempoCluster(Names.child(name, "tempo"), settings, tempoPlan, storagePlan.tempo(settings), providers,
                 ComponentResourceOptions.builder().parent(this).dependsOn(ns, storage).build());
 
-        this.gatewayPlan = GatewayPlan.of(settings, inputs.tenants());
+        var gatewayPlan = GatewayPlan.of(settings, inputs.tenants());
         new GatewayCluster(Names.child(name, "gateway"), settings, gatewayPlan, providers,
                 ComponentResourceOptions.builder().parent(this).dependsOn(ns, tempo).build());
         // Per tenant only what lives in its own namespaces; its limits are in the shared overrides and gateway config.
@@ -93,18 +90,6 @@ public final class TracingPlatform extends ComponentResource {
 
     public Output<String> namespace() {
         return namespace;
-    }
-
-    public GatewayPlan gatewayPlan() {
-        return gatewayPlan;
-    }
-
-    public TempoPlan tempoPlan() {
-        return tempoPlan;
-    }
-
-    public StoragePlan storagePlan() {
-        return storagePlan;
     }
 
     /** bucketName, bucketArn, region, endpoint, roleArn ("" where the stack has none). */

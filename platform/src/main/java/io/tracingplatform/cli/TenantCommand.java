@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,9 +46,7 @@ final class TenantCommand implements Runnable {
 
     /** Every stack's tenant defaults and caps, from the stack files. */
     static Map<String, TenantPolicy> policies(ProjectLayout layout) {
-        var policies = new TreeMap<String, TenantPolicy>();
-        for (String stack : layout.stacks()) policies.put(stack, TenantPolicy.read(StackFiles.read(layout, stack)));
-        return policies;
+        return App.policies(layout, java.util.Optional.empty());
     }
 
     @Command(name = "new", description = "Write stacks/tenants/ID.yaml from templates/tenant.yaml.")

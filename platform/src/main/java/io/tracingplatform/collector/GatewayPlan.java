@@ -1,5 +1,6 @@
 package io.tracingplatform.collector;
 
+import io.tracingplatform.config.ModelNumbers;
 import io.tracingplatform.config.Sampling;
 import io.tracingplatform.config.StackSettings;
 import io.tracingplatform.tenants.Tenant;
@@ -197,16 +198,11 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
             s.keepSlowerThan().ifPresent(d -> policies.add(forTenant(t.id(), "slow", Map.of("type", "latency",
                     "latency", Map.of("threshold_ms", d.toMillis())))));
             if (s.keepPercent() > 0) policies.add(forTenant(t.id(), "percent", Map.of("type", "probabilistic",
-                    "probabilistic", Map.of("sampling_percentage", whole(s.keepPercent())))));
+                    "probabilistic", Map.of("sampling_percentage", ModelNumbers.whole(s.keepPercent())))));
         }
         c.processor("tail_sampling", Map.of("decision_wait", "10s", "num_traces", 100000,
                 "expected_new_traces_per_sec", 1000, "policies", policies));
         c.appendProcessor(pipeline, "tail_sampling");
-    }
-
-    /** 10 rather than 10.0: the same value, written as people and the collector's docs write it. */
-    static Object whole(double d) {
-        return d == Math.rint(d) ? (Object) (long) d : (Object) d;
     }
 
     private static Map<String, Object> forTenant(String tenant, String rule, Map<String, Object> policy) {

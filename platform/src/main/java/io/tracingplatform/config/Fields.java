@@ -85,7 +85,7 @@ public final class Fields {
         known.add(key);
         Object v = values.get(key);
         if (v instanceof Secret) {
-            problemWithFix(key, "is stored as a secret but is not secret setting.",
+            problemWithFix(key, "is stored as a secret but is not a secret setting.",
                     "pulumi config set --stack " + raw.stack() + " '" + configKey(key) + "' <value> (without --secret)");
             return null;
         }

@@ -1,7 +1,6 @@
 package io.tracingplatform.config;
 
 import com.pulumi.core.Output;
-import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -28,12 +27,6 @@ public final class Secret {
     /** The offline stand-in for a {@code secure:} value. */
     public static Secret offline(String key) {
         return new Secret(key, () -> Output.ofSecret(OFFLINE_PLACEHOLDER));
-    }
-
-    /** A known value, for tests that need to check what is derived from a secret. */
-    public static Secret ofValue(String key, String plain) {
-        Objects.requireNonNull(plain, "plain");
-        return new Secret(key, () -> Output.ofSecret(plain));
     }
 
     public String key() {

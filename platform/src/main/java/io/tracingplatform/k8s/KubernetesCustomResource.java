@@ -41,14 +41,5 @@ public final class KubernetesCustomResource extends CustomResource {
             this.metadata = Output.of(metadata);
             this.spec = Output.of(spec);
         }
-
-        public Args(String apiVersion, String kind, ObjectMetaArgs metadata, Output<Map<String, Object>> spec) {
-            this.apiVersionValue = Objects.requireNonNull(apiVersion, "apiVersion");
-            this.kindValue = Objects.requireNonNull(kind, "kind");
-            this.apiVersion = Output.of(apiVersion);
-            this.kind = Output.of(kind);
-            this.metadata = Output.of(metadata);
-            this.spec = spec;
-        }
     }
 }

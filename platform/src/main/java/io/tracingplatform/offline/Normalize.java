@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import io.tracingplatform.config.ModelNumbers;
 
 /**
  * Inputs as the mock engine hands them over carry numbers as doubles (2.0) and maps in arbitrary order.
@@ -29,9 +30,6 @@ public final class Normalize {
             for (var item : l) out.add(value(item));
             return out;
         }
-        if (v instanceof Double d && d == Math.rint(d) && !d.isInfinite() && Math.abs(d) < 1e15) {
-            return d.longValue();
-        }
-        return v;
+        return v instanceof Double d ? ModelNumbers.whole(d) : v;
     }
 }

@@ -58,8 +58,6 @@ public final class LocalObjectStore extends ComponentResource {
     static final String APP = "local-s3";
     static final int UID = 1000;
 
-    private final Output<String> endpoint;
-
     public LocalObjectStore(String name, StackSettings settings, StoragePlan plan, Providers providers,
                             ComponentResourceOptions options) {
         super(TYPE, name, options);
@@ -178,16 +176,11 @@ public final class LocalObjectStore extends ComponentResource {
                         .build())
                 .build(), opts);
 
-        this.endpoint = Output.of(plan.endpoint());
-        registerOutputs(Map.of("endpoint", endpoint));
+        registerOutputs(Map.of("endpoint", Output.of(plan.endpoint())));
     }
 
     private static EnvVarArgs secretEnv(String name, String key) {
         return EnvVarArgs.builder().name(name).valueFrom(EnvVarSourceArgs.builder().secretKeyRef(SecretKeySelectorArgs.builder()
                 .name(StoragePlan.CREDENTIALS_SECRET).key(key).build()).build()).build();
-    }
-
-    public Output<String> endpoint() {
-        return endpoint;
     }
 }

@@ -12,6 +12,7 @@ import io.tracingplatform.tenants.Model.Num;
 import io.tracingplatform.tenants.Model.Obj;
 import io.tracingplatform.tenants.Model.Str;
 import io.tracingplatform.config.Durations;
+import io.tracingplatform.config.ModelNumbers;
 import io.tracingplatform.tenants.Model.Type;
 import io.tracingplatform.yaml.LocatedYaml;
 import java.util.ArrayList;
@@ -113,8 +114,8 @@ public final class ModelValidator {
         }
         boolean low = n.exclusiveMin() ? d <= n.min() : d < n.min();
         if (low || d > n.max()) {
-            String range = (n.exclusiveMin() ? "above " : "at least ") + fmt(n.min()) + " and at most " + fmt(n.max());
-            problem(path, fmt(d) + " is out of range" + unit(n) + (d <= 0 && n.exclusiveMin() ? ": must be above zero." : "."),
+            String range = (n.exclusiveMin() ? "above " : "at least ") + ModelNumbers.fmt(n.min()) + " and at most " + ModelNumbers.fmt(n.max());
+            problem(path, ModelNumbers.fmt(d) + " is out of range" + unit(n) + (d <= 0 && n.exclusiveMin() ? ": must be above zero." : "."),
                     "write a number " + range + unit(n) + ".");
             return null;
         }
@@ -225,7 +226,4 @@ public final class ModelValidator {
         return n.unit() == null || n.unit().isEmpty() ? "" : " (" + n.unit() + ")";
     }
 
-    static String fmt(double d) {
-        return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : String.valueOf(d);
-    }
 }

@@ -1,6 +1,7 @@
 package io.tracingplatform.tenants;
 
 import io.tracingplatform.config.Durations;
+import io.tracingplatform.config.ModelNumbers;
 import io.tracingplatform.tenants.Model.Bool;
 import io.tracingplatform.tenants.Model.Choice;
 import io.tracingplatform.tenants.Model.Dur;
@@ -50,8 +51,8 @@ public final class SchemaGenerator {
             else s.put("enum", c.values());
         } else if (type instanceof Num n) {
             s.put("type", n.integer() ? "integer" : "number");
-            s.put(n.exclusiveMin() ? "exclusiveMinimum" : "minimum", number(n.min()));
-            s.put("maximum", number(n.max()));
+            s.put(n.exclusiveMin() ? "exclusiveMinimum" : "minimum", ModelNumbers.whole(n.min()));
+            s.put("maximum", ModelNumbers.whole(n.max()));
         } else if (type instanceof Bool) {
             s.put("type", "boolean");
         } else if (type instanceof Dur) {
@@ -86,9 +87,5 @@ public final class SchemaGenerator {
             s.put("oneOf", List.of(Map.of("const", "none"), of(n.object())));
         }
         return s;
-    }
-
-    private static Object number(double d) {
-        return d == Math.rint(d) && Math.abs(d) < 1e15 ? (Object) (long) d : (Object) d;
     }
 }

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
 
@@ -197,12 +196,5 @@ public final class LocatedYaml {
         if (message == null) return "syntax error";
         int nl = message.indexOf('\n');
         return (nl < 0 ? message : message.substring(0, nl)).trim();
-    }
-
-    /** For tests and callers that build documents by hand. */
-    public static List<String> paths(Document doc) {
-        var list = new ArrayList<>(doc.locations().keySet());
-        Collections.sort(list);
-        return list;
     }
 }
