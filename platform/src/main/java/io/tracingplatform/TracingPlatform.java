@@ -14,6 +14,8 @@ import io.tracingplatform.storage.StoragePlan;
 import io.tracingplatform.storage.TraceStorage;
 import io.tracingplatform.collector.GatewayCluster;
 import io.tracingplatform.collector.GatewayPlan;
+import io.tracingplatform.grafana.GrafanaCluster;
+import io.tracingplatform.grafana.GrafanaPlan;
 import io.tracingplatform.tempo.TempoCluster;
 import io.tracingplatform.tenants.TenantAccess;
 import io.tracingplatform.tempo.TempoPlan;
@@ -78,6 +80,9 @@ public final class TracingPlatform extends ComponentResource {
 
         var gatewayPlan = GatewayPlan.of(settings, inputs.tenants());
         new GatewayCluster(Names.child(name, "gateway"), settings, gatewayPlan, providers,
+                ComponentResourceOptions.builder().parent(this).dependsOn(ns, tempo).build());
+        // Grafana queries Tempo; its tenant organisations come from the same tenant list.
+        new GrafanaCluster(Names.child(name, "grafana"), settings, GrafanaPlan.of(settings, inputs.tenants()), providers,
                 ComponentResourceOptions.builder().parent(this).dependsOn(ns, tempo).build());
         // Per tenant only what lives in its own namespaces; its limits are in the shared overrides and gateway config.
         for (var tenant : inputs.tenants()) {

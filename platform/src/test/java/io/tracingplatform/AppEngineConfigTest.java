@@ -20,14 +20,16 @@ class AppEngineConfigTest {
                  "tracing-platform:aws":"{\\"region\\":\\"eu-central-1\\",\\"accountId\\":\\"210987654321\\",\\"defaultTags\\":{\\"environment\\":\\"dev\\",\\"managed-by\\":\\"pulumi\\",\\"cost-center\\":\\"platform-observability\\"}}",
                  "tracing-platform:someSecret":"decrypted",
                  "tracing-platform:credentialSeed":"decrypted-seed",
+                 "tracing-platform:grafanaOAuthClientSecret":"decrypted-client-secret",
                  "pulumi:disable-default-providers":"[\\"*\\"]"}
                 """;
-        var raw = App.engineConfig("dev", Plans.LAYOUT, json, "[\"tracing-platform:someSecret\",\"tracing-platform:credentialSeed\"]",
+        var raw = App.engineConfig("dev", Plans.LAYOUT, json, "[\"tracing-platform:someSecret\",\"tracing-platform:credentialSeed\",\"tracing-platform:grafanaOAuthClientSecret\"]",
                 name -> Output.ofSecret("from-engine:" + name));
         assertTrue(raw.values().get("someSecret") instanceof Secret, "secret keys are read as secrets");
         raw.values().remove("someSecret");
-        raw.values().put("tempo", "{\"plannedIngestMBps\":5,\"replicationFactor\":3,\"walSize\":\"10Gi\",\"storageClass\":\"gp3\",\"prometheusRemoteWriteUrl\":\"http://prometheus-operated.monitoring.svc:9090/api/v1/write\",\"prometheusOperator\":true}");
+        raw.values().put("tempo", "{\"plannedIngestMBps\":5,\"replicationFactor\":3,\"walSize\":\"10Gi\",\"storageClass\":\"gp3\",\"prometheusRemoteWriteUrl\":\"http://mimir-distributor.metrics.svc:8080/api/v1/push\",\"prometheusOperator\":true}");
         raw.values().put("storage", "{\"encryption\":\"sse-kms\",\"access\":\"irsa\",\"oidcProviderArn\":\"arn:aws:iam::210987654321:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/8A1C7E2B9D4F6A3E5B0C1D2E3F4A5B6C\",\"oidcProviderUrl\":\"https://oidc.eks.eu-central-1.amazonaws.com/id/8A1C7E2B9D4F6A3E5B0C1D2E3F4A5B6C\",\"expirationMarginDays\":7}");
+        raw.values().put("grafana", "{\"lokiUrl\":\"http://loki-gateway.logging.svc\",\"prometheusUrl\":\"http://mimir-query-frontend.metrics.svc:8080/prometheus\",\"platformMetricsTenant\":\"platform\",\"rootUrl\":\"https://grafana.dev.tracing.example.com\",\"ingressHost\":\"grafana.dev.tracing.example.com\",\"ingressTlsSecret\":\"grafana-tls\",\"sso\":{\"clientId\":\"tracing-grafana-dev\",\"authUrl\":\"https://sso.example.com/oauth2/v1/authorize\",\"tokenUrl\":\"https://sso.example.com/oauth2/v1/token\",\"apiUrl\":\"https://sso.example.com/oauth2/v1/userinfo\",\"adminGroups\":[\"sso-platform-observability\"]}}");
         var fromEngine = StackSettings.parse(raw);
         var offline = StackSettings.parse(StackFiles.read(Plans.LAYOUT, "dev"));
         assertEquals(offline.aws(), fromEngine.aws());

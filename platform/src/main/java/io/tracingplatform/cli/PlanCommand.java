@@ -40,7 +40,9 @@ final class PlanCommand implements Callable<Integer> {
                 out.println();
                 out.println("Secrets this stack file does not hold yet (placeholders offline; pulumi up needs them):");
                 for (String key : unset) {
-                    out.println("  pulumi config set --stack " + stack + " --secret '" + key + "' \"$(openssl rand -hex 32)\"");
+                    // A seed is any random value; other secrets (database password, OAuth client secret) are given.
+                    String value = key.endsWith(":credentialSeed") ? "\"$(openssl rand -hex 32)\"" : "<value>";
+                    out.println("  pulumi config set --stack " + stack + " --secret '" + key + "' " + value);
                 }
             }
         }

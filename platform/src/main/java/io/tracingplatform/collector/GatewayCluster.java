@@ -44,17 +44,9 @@ import com.pulumi.kubernetes.networking.v1.Ingress;
 import com.pulumi.kubernetes.networking.v1.IngressArgs;
 import com.pulumi.kubernetes.networking.v1.NetworkPolicy;
 import com.pulumi.kubernetes.networking.v1.NetworkPolicyArgs;
-import com.pulumi.kubernetes.networking.v1.inputs.HTTPIngressPathArgs;
-import com.pulumi.kubernetes.networking.v1.inputs.HTTPIngressRuleValueArgs;
-import com.pulumi.kubernetes.networking.v1.inputs.IngressBackendArgs;
-import com.pulumi.kubernetes.networking.v1.inputs.IngressRuleArgs;
-import com.pulumi.kubernetes.networking.v1.inputs.IngressServiceBackendArgs;
-import com.pulumi.kubernetes.networking.v1.inputs.IngressSpecArgs;
-import com.pulumi.kubernetes.networking.v1.inputs.IngressTLSArgs;
 import com.pulumi.kubernetes.networking.v1.inputs.NetworkPolicyIngressRuleArgs;
 import com.pulumi.kubernetes.networking.v1.inputs.NetworkPolicyPeerArgs;
 import com.pulumi.kubernetes.networking.v1.inputs.NetworkPolicySpecArgs;
-import com.pulumi.kubernetes.networking.v1.inputs.ServiceBackendPortArgs;
 import com.pulumi.kubernetes.policy.v1.PodDisruptionBudget;
 import com.pulumi.kubernetes.policy.v1.PodDisruptionBudgetArgs;
 import com.pulumi.resources.ComponentResource;
@@ -250,16 +242,8 @@ public final class GatewayCluster extends ComponentResource {
 
     /** OTLP/HTTP from outside the cluster, TLS only (the setting refuses a host without a TLS Secret). */
     private void ingress(String host, java.util.Optional<String> className, String tlsSecret) {
-        var spec = IngressSpecArgs.builder()
-                .tls(IngressTLSArgs.builder().hosts(host).secretName(tlsSecret).build())
-                .rules(IngressRuleArgs.builder().host(host).http(HTTPIngressRuleValueArgs.builder()
-                        .paths(HTTPIngressPathArgs.builder().path("/v1/traces").pathType("Prefix")
-                                .backend(IngressBackendArgs.builder().service(IngressServiceBackendArgs.builder()
-                                        .name(GatewayPlan.GATEWAY).port(ServiceBackendPortArgs.builder().name("otlp-http").build()).build()).build())
-                                .build()).build()).build());
-        className.ifPresent(spec::ingressClassName);
         new Ingress(Names.child(name, "ingress"), IngressArgs.builder().metadata(meta(GatewayPlan.GATEWAY, "gateway"))
-                .spec(spec.build()).build(), opts);
+                .spec(Workloads.tlsIngress(host, "/v1/traces", GatewayPlan.GATEWAY, "otlp-http", className, tlsSecret)).build(), opts);
     }
 
     /** The sampler has no authentication of its own: only gateway pods may reach it. */

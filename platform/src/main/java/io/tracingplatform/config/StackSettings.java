@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param storage trace storage ({@code tracing-platform:storage})
  * @param tempo Grafana Tempo ({@code tracing-platform:tempo})
  * @param gateway the OpenTelemetry Collector gateways ({@code tracing-platform:gateway})
+ * @param grafana Grafana and the Loki and Prometheus it correlates with ({@code tracing-platform:grafana})
  * @param credentialSeed stack secret every machine credential is derived from (HMAC), so credentials are
  *     stable across runs and rotate together ({@code tracing-platform:credentialSeed}, secret, required)
  * @param unsetSecrets secrets the stack file does not hold yet: offline they are placeholders, and plan lists
@@ -41,6 +42,7 @@ public record StackSettings(
         StorageSettings storage,
         TempoSettings tempo,
         GatewaySettings gateway,
+        GrafanaSettings grafana,
         Secret credentialSeed,
         java.util.List<String> unsetSecrets) {
 
@@ -96,6 +98,7 @@ public record StackSettings(
         var tempo = TempoSettings.read(f.object("tempo", true), cloud);
         var gateway = GatewaySettings.read(f.object("gateway", false), cloud);
         var unset = new ArrayList<String>();
+        var grafana = GrafanaSettings.read(f.object("grafana", false), f, cloud, unset);
         var seed = f.secretForEngine("credentialSeed", unset);
         f.finish();
         if (!problems.isEmpty()) {
@@ -103,6 +106,6 @@ public record StackSettings(
                     + problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + "):", problems);
         }
         return new StackSettings(raw.stack(), raw.file(), release, cloud, clusterName, kubernetes, aws, tenants,
-                storage, tempo, gateway, seed, java.util.List.copyOf(unset));
+                storage, tempo, gateway, grafana, seed, java.util.List.copyOf(unset));
     }
 }

@@ -131,7 +131,8 @@ public record TempoConfig(Boolean multitenancyEnabled, Server server, Distributo
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record GeneratorOverrides(List<String> processors, long maxActiveSeries, String generateNativeHistograms,
                                      String ingestionTimeRangeSlack, double nativeHistogramBucketFactor,
-                                     int nativeHistogramMaxBucketNumber, String nativeHistogramMinResetDuration) {}
+                                     int nativeHistogramMaxBucketNumber, String nativeHistogramMinResetDuration,
+                                     String traceIdLabelName) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Global(long maxBytesPerTrace) {}

@@ -40,6 +40,12 @@ public record TempoPlan(Map<String, String> configs, Map<String, String> configH
     public static final String MEMCACHED = "memcached";
     /** MB in tenant files and settings are decimal megabytes, as Tempo's documented defaults are. */
     static final long MB = 1_000_000L;
+    /**
+     * The exemplar label the metrics-generator writes trace ids under: Tempo's default ("traceID", in
+     * modules/generator/registry when metrics_generator.trace_id_label_name is empty), written out per tenant so
+     * Grafana's exemplar links and Tempo can never disagree.
+     */
+    public static final String EXEMPLAR_LABEL = "traceID";
 
     /** What targets read from the stack. */
     public record Context(TempoSettings settings, String namespace, Duration defaultRetention, Map<String, Sizing.Size> sizes) {
@@ -107,7 +113,7 @@ public record TempoPlan(Map<String, String> configs, Map<String, String> configH
                 new TempoConfig.Ingestion("global", bytes(rateMBps), bytes(burstMB), traces, true),
                 new TempoConfig.Read(1_000_000L),
                 new TempoConfig.TenantCompaction(Durations.toGo(retention)),
-                new TempoConfig.GeneratorOverrides(processors, series, "classic", "0s", 1.1, 100, "15m"),
+                new TempoConfig.GeneratorOverrides(processors, series, "classic", "0s", 1.1, 100, "15m", EXEMPLAR_LABEL),
                 new TempoConfig.Global(bytes(traceMB)));
     }
 

@@ -84,8 +84,9 @@ public final class TenantModel {
                         "Where the team's workloads run."));
     }
 
+    /** Grafana's org_mapping separates entries with spaces or commas and fields with ':', so a group has none. */
     static Str group() {
-        return new Str("[^\\s].*", 1, 256, "an SSO group name");
+        return new Str("[^\\s:,]+", 1, 256, "an SSO group name without spaces, ':' or ','");
     }
 
     /** The whole file; {@code stacks} are the stack names environments may use. */

@@ -30,6 +30,9 @@ class StackSettingsTest {
                 oidcProviderUrl: https://oidc.eks.eu-central-1.amazonaws.com/id/ABC
               tracing-platform:tempo:
                 prometheusRemoteWriteUrl: http://prometheus.monitoring.svc:9090/api/v1/write
+              tracing-platform:grafana:
+                lokiUrl: http://loki-gateway.logging.svc
+                prometheusUrl: http://mimir-query-frontend.metrics.svc:8080/prometheus
             """;
 
     static RawConfig raw(String yaml) throws Exception {
@@ -69,6 +72,7 @@ class StackSettingsTest {
                   tracing-platform:cloud: local
                   tracing-platform:clusterName: tracing-local
                   tracing-platform:tempo: {prometheusRemoteWriteUrl: "http://prometheus:9090/api/v1/write"}
+                  tracing-platform:grafana: {lokiUrl: "http://loki:3100", prometheusUrl: "http://mimir:8080/prometheus"}
                 """));
         assertEquals(KubernetesSettings.DEFAULT_NAMESPACE, s.kubernetes().namespace());
         assertTrue(s.kubernetes().context().isEmpty());
@@ -229,5 +233,23 @@ class StackSettingsTest {
         only(problems, "tracing-platform:tenantLimits.maxRetention");
         assertTrue(problems.stream().anyMatch(p -> p.field().equals("tracing-platform:tenantDefaults")
                 && p.message().contains("over tenantLimits.maxRetention")), problems.toString());
+    }
+
+    @Test
+    void grafanaSettingsThatCannotWorkAreRejectedWithTheirKeys() throws Exception {
+        var yaml = VALID_AWS.replace("""
+                    lokiUrl: http://loki-gateway.logging.svc
+                """, """
+                    lokiUrl: loki-gateway
+                    replicas: 2
+                    ingressHost: grafana.example.com
+                    sso: {clientId: grafana, authUrl: "https://sso/a", tokenUrl: "https://sso/t"}
+                """);
+        var problems = problems(yaml);
+        assertTrue(only(problems, "tracing-platform:grafana.lokiUrl").message().contains("not an http(s) URL"));
+        assertTrue(only(problems, "tracing-platform:grafana.replicas").message().contains("external database"));
+        assertTrue(only(problems, "tracing-platform:grafana.ingressTlsSecret").message().contains("never exposed without TLS"));
+        only(problems, "tracing-platform:grafana.sso.apiUrl");
+        assertEquals(4, problems.size(), "all problems at once, nothing else: " + problems);
     }
 }

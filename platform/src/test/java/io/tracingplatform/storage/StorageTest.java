@@ -160,10 +160,12 @@ class StorageTest {
         var lines = new ArrayList<String>();
         for (String stack : Plans.STACKS) {
             for (var r : Plans.of(stack).resources()) {
-                // Bucket and key hold the traces; StatefulSets with volumes hold WALs and the local store's data.
+                // Bucket and key hold the traces; StatefulSets with volumes hold WALs and the local store's data;
+                // a PersistentVolumeClaim holds Grafana's database on stacks without an external one.
                 List<Map<String, Object>> templates = r.type().endsWith("StatefulSet")
                         ? at(r.inputs(), "spec", "volumeClaimTemplates") : null;
-                if (List.of(S3 + "bucketV2:BucketV2", "aws:kms/key:Key").contains(r.type()) || templates != null) {
+                if (List.of(S3 + "bucketV2:BucketV2", "aws:kms/key:Key", "kubernetes:core/v1:PersistentVolumeClaim").contains(r.type())
+                        || templates != null) {
                     lines.add(r.urn());
                     if (templates != null) {
                         for (var t : templates) lines.add(r.urn() + " volumeClaimTemplate " + at(t, "metadata", "name"));
@@ -192,7 +194,7 @@ class StorageTest {
         assertTrue(at(container, "resources", "limits") != null, "resource limits set");
         var env = (List<Map<String, Object>>) container.get("env");
         assertTrue(env.stream().allMatch(e -> e.containsKey("valueFrom")), "credentials come from the Secret, never literal: " + env);
-        var job = one(plan, "kubernetes:batch/v1:Job");
+        var job = plan.named("kubernetes:batch/v1:Job", "platform-local-s3-create-bucket");
         String script = String.valueOf((Object) at(job.inputs(), "spec", "template", "spec", "containers", "0", "command"));
         assertTrue(script.contains("mc mb --ignore-existing local/tempo-traces"), script);
         assertEquals("local-s3.tracing.svc:9000", plan.outputs().get("storageEndpoint"));

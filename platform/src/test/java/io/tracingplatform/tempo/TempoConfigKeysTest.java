@@ -29,7 +29,8 @@ class TempoConfigKeysTest {
     static final Map<String, String> OMITTED_IN_OVERRIDES = Map.of(
             "compaction.block_retention", "Tempo docs, Overrides: compaction.block_retention (0 = the compactor's)",
             "metrics_generator.processors", "Tempo docs, Overrides: metrics_generator.processors (empty = none)",
-            "metrics_generator.max_active_series", "Tempo docs, Overrides: metrics_generator.max_active_series (0 = unlimited)");
+            "metrics_generator.max_active_series", "Tempo docs, Overrides: metrics_generator.max_active_series (0 = unlimited)",
+            "metrics_generator.trace_id_label_name", "Tempo modules/overrides: TraceIDLabelName `yaml:\"trace_id_label_name,omitempty\"` (empty = \"traceID\")");
 
     static JsonNode manifest() throws Exception {
         return Yaml.YAML.readTree(Reference.require("tempo/config-manifest-v2.10.8.yaml").toFile());

@@ -70,8 +70,11 @@ class TempoPlanTest {
         var plan = Plans.of(stack);
         int containers = 0;
         for (var r : plan.resources()) {
-            if (!List.of("kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:batch/v1:Job").contains(r.type())) continue;
-            Map<String, Object> pod = at(r.inputs(), "spec", "template", "spec");
+            if (!List.of("kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:batch/v1:Job",
+                    "kubernetes:batch/v1:CronJob").contains(r.type())) continue;
+            Map<String, Object> pod = r.type().endsWith(":CronJob")
+                    ? at(r.inputs(), "spec", "jobTemplate", "spec", "template", "spec")
+                    : at(r.inputs(), "spec", "template", "spec");
             assertEquals(true, at(pod, "securityContext", "runAsNonRoot"), r.name());
             assertEquals(false, pod.get("automountServiceAccountToken"), r.name() + ": no API token");
             for (Map<String, Object> c : (List<Map<String, Object>>) pod.get("containers")) {

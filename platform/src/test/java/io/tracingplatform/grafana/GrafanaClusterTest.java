@@ -1,0 +1,99 @@
+package io.tracingplatform.grafana;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tracingplatform.Plans;
+import io.tracingplatform.config.DerivedCredentials;
+import io.tracingplatform.config.Secret;
+import io.tracingplatform.yaml.Yaml;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Grafana's resources as the offline engine records them. */
+class GrafanaClusterTest {
+    @SuppressWarnings("unchecked")
+    static <T> T at(Object map, String... path) {
+        Object v = map;
+        for (String p : path) {
+            v = v instanceof List<?> l ? l.get(Integer.parseInt(p)) : ((Map<String, Object>) v).get(p);
+            if (v == null) return null;
+        }
+        return (T) v;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "dev", "staging", "prod"})
+    void noSecretOutsideSecrets(String stack) {
+        var plan = Plans.of(stack);
+        // Offline the seed is the placeholder, so the derived admin password is computable here.
+        String adminPassword = DerivedCredentials.hmacHex(Secret.OFFLINE_PLACEHOLDER, "grafana-admin");
+        int secrets = 0;
+        for (var r : plan.resources()) {
+            String inputs = Yaml.toJson(r.inputs());
+            if (r.type().equals("kubernetes:core/v1:Secret")) {
+                secrets++;
+                continue;
+            }
+            String where = stack + " " + r.type() + " " + r.name();
+            assertFalse(inputs.contains(adminPassword), where + " holds Grafana's admin password");
+            assertFalse(inputs.contains("httpHeaderValue1") || inputs.contains("secureJsonData"), where + " holds tenant header values");
+            assertFalse(inputs.contains("GF_SECURITY_ADMIN_PASSWORD\" : \"") || inputs.contains("CLIENT_SECRET\" : \""), where + " holds a literal credential");
+        }
+        assertTrue(secrets >= 3, "grafana, grafana-datasources and grafana-desired-state are Secrets");
+        var desired = plan.named("kubernetes:core/v1:Secret", "platform-grafana-desired-state");
+        assertTrue(Yaml.toJson(desired.inputs()).contains("secureJsonData") || Yaml.toJson(desired.inputs()).contains("[secret]"),
+                "the desired state (with header values) is in a Secret");
+    }
+
+    @Test
+    void grafanaRunsHardenedWithItsDataKeptAndConfigRollingThePods() {
+        var plan = Plans.of("local");
+        var deployment = plan.named("kubernetes:apps/v1:Deployment", "platform-grafana-deployment");
+        assertEquals(Plans.inputs("local").settings().release().image("grafana"),
+                at(deployment.inputs(), "spec", "template", "spec", "containers", "0", "image"));
+        assertEquals("Recreate", at(deployment.inputs(), "spec", "strategy", "type"), "sqlite's volume is ReadWriteOnce");
+        assertEquals(472.0, ((Number) at(deployment.inputs(), "spec", "template", "spec", "securityContext", "runAsUser")).doubleValue());
+        assertTrue(String.valueOf((Object) at(deployment.inputs(), "spec", "template", "metadata", "annotations")).contains("config-hash"));
+        var pvc = plan.named("kubernetes:core/v1:PersistentVolumeClaim", "platform-grafana-data");
+        assertTrue(pvc.retainOnDelete(), "users' dashboards survive a stack removal");
+        var prod = Plans.of("prod");
+        var prodDeployment = prod.named("kubernetes:apps/v1:Deployment", "platform-grafana-deployment");
+        assertEquals(2.0, ((Number) at(prodDeployment.inputs(), "spec", "replicas")).doubleValue());
+        assertEquals("RollingUpdate", at(prodDeployment.inputs(), "spec", "strategy", "type"));
+        assertTrue(prod.ofType("kubernetes:core/v1:PersistentVolumeClaim").isEmpty(), "an external database needs no volume");
+        prod.named("kubernetes:policy/v1:PodDisruptionBudget", "platform-grafana-pdb");
+        var ingress = prod.named("kubernetes:networking.k8s.io/v1:Ingress", "platform-grafana-ingress");
+        assertEquals("grafana-tls", at(ingress.inputs(), "spec", "tls", "0", "secretName"));
+    }
+
+    @Test
+    void theSyncRunsOnceWhenTheDesiredStateChangesAndOnScheduleAgainstDrift() {
+        var plan = Plans.of("prod");
+        var grafana = GrafanaPlan.of(Plans.inputs("prod").settings(), Plans.inputs("prod").tenants());
+        var job = plan.named("kubernetes:batch/v1:Job", "platform-grafana-org-sync");
+        assertEquals(GrafanaPlan.SYNC + "-" + grafana.syncHash(), at(job.inputs(), "metadata", "name"),
+                "named after the desired state: a new document is a new Job (same URN, so the old one is replaced)");
+        List<String> command = at(job.inputs(), "spec", "template", "spec", "containers", "0", "command");
+        assertEquals(List.of("python3", "/sync/grafana_org_sync.py", "--desired", "/desired/desired-state.json",
+                "--url", "http://grafana.tracing.svc.cluster.local:3000"), command);
+        assertEquals(Plans.inputs("prod").settings().release().image("orgSync"),
+                at(job.inputs(), "spec", "template", "spec", "containers", "0", "image"));
+        var cron = plan.named("kubernetes:batch/v1:CronJob", "platform-grafana-org-sync-schedule");
+        assertEquals("*/30 * * * *", at(cron.inputs(), "spec", "schedule"));
+        assertEquals("Forbid", at(cron.inputs(), "spec", "concurrencyPolicy"));
+        var program = plan.named("kubernetes:core/v1:ConfigMap", "platform-grafana-org-sync-program");
+        assertEquals(grafana.syncScript(), at(program.inputs(), "data", "grafana_org_sync.py"));
+    }
+
+    @Test
+    void grafanaAddsNoResourcePerTenant() {
+        long local = Plans.of("local").resources().stream().filter(r -> r.parent().equals("platform-grafana")).count();
+        long prod = Plans.of("prod").resources().stream().filter(r -> r.parent().equals("platform-grafana")).count();
+        assertTrue(local <= 14 && prod <= 14, "Grafana is a fixed set: local " + local + ", prod " + prod);
+    }
+}

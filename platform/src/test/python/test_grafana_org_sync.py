@@ -1,0 +1,170 @@
+"""Tests of the Grafana organisation sync's planning, on the desired state the Java program generated.
+
+Run by OrgSyncTest (JUnit) with DESIRED_STATE pointing at prod's document and SYNC_DIR at the program's folder.
+"""
+import copy
+import io
+import json
+import os
+import sys
+import tempfile
+import unittest
+from contextlib import redirect_stdout, redirect_stderr
+
+sys.path.insert(0, os.environ["SYNC_DIR"])
+import grafana_org_sync as sync  # noqa: E402
+
+
+def load_desired():
+    with open(os.environ["DESIRED_STATE"], encoding="utf-8") as f:
+        return json.load(f)
+
+
+def main_org():
+    return {"id": 1, "name": "Main Org.", "datasources": {}, "dashboards": {}, "users": []}
+
+
+def converged(desired, first_id=2):
+    """What Grafana holds after a successful sync of `desired`."""
+    orgs = [main_org()]
+    for i, org in enumerate(desired["organisations"]):
+        orgs.append({"id": first_id + i, "name": org["name"],
+                     "datasources": {d["uid"]: sync.fingerprint(d) for d in org["datasources"]},
+                     "dashboards": {d["uid"]: sync.fingerprint(d["model"]) for d in org["dashboards"]},
+                     "users": [{"userId": 7 + i, "login": "someone-" + org["name"]}]})
+    return {"orgs": orgs}
+
+
+def ops(actions):
+    return sorted(a["op"] for a in actions)
+
+
+class PlanTest(unittest.TestCase):
+    def setUp(self):
+        self.desired = load_desired()
+        self.tenants = [o["name"] for o in self.desired["organisations"]]
+        self.assertEqual(["claims", "payments", "webshop"], self.tenants)
+
+    def test_a_fresh_grafana_gets_every_organisation_source_and_dashboard(self):
+        actions = sync.plan(self.desired, {"orgs": [main_org()]})
+        n = len(self.tenants)
+        self.assertEqual(["create-datasource"] * (3 * n) + ["create-org"] * n + ["put-dashboard"] * n, ops(actions))
+        # An organisation is created before anything is written into it.
+        for tenant in self.tenants:
+            first = next(i for i, a in enumerate(actions) if a.get("name") == tenant or a.get("org") == tenant)
+            self.assertEqual("create-org", actions[first]["op"], tenant)
+
+    def test_a_converged_grafana_needs_nothing(self):
+        self.assertEqual([], sync.plan(self.desired, converged(self.desired)))
+
+    def test_a_changed_limit_rewrites_only_that_tenants_dashboard(self):
+        current = converged(self.desired)
+        changed = copy.deepcopy(self.desired)
+        payments = next(o for o in changed["organisations"] if o["name"] == "payments")
+        for v in payments["dashboards"][0]["model"]["templating"]["list"]:
+            if v["name"] == "rate_limit_bytes":
+                v["query"] = "30000000"
+        actions = sync.plan(changed, current)
+        self.assertEqual([{"op": "put-dashboard", "org": 3, "tenant": "payments", "uid": "tp-tenant-usage",
+                           "fingerprint": sync.fingerprint(payments["dashboards"][0]["model"])}], actions)
+
+    def test_a_changed_header_value_updates_the_data_source(self):
+        current = converged(self.desired)
+        changed = copy.deepcopy(self.desired)
+        changed["organisations"][0]["datasources"][0]["secureJsonData"]["httpHeaderValue1"] = "someone-else"
+        actions = sync.plan(changed, current)
+        self.assertEqual(["update-datasource"], ops(actions))
+        self.assertEqual("claims", actions[0]["tenant"])
+
+    def test_an_offboarded_tenant_loses_access_and_keeps_its_dashboards(self):
+        current = converged(self.desired)
+        gone = copy.deepcopy(current)
+        gone["orgs"].append({"id": 9, "name": "oldteam",
+                             "datasources": {"tp-tempo": "x", "tp-loki": "y", "tp-prometheus": "z", "their-own": None},
+                             "dashboards": {"tp-tenant-usage": "h", "their-dashboard": None},
+                             "users": [{"userId": 41, "login": "alice"}]})
+        actions = sync.plan(self.desired, gone)
+        self.assertEqual([
+            {"op": "delete-datasource", "org": 9, "uid": "tp-loki"},
+            {"op": "delete-datasource", "org": 9, "uid": "tp-prometheus"},
+            {"op": "delete-datasource", "org": 9, "uid": "tp-tempo"},
+            {"op": "remove-user", "org": 9, "userId": 41, "login": "alice"},
+            {"op": "rename-org", "org": 9, "name": "oldteam (offboarded)"},
+        ], actions)
+        # Once disabled it is left alone.
+        disabled = copy.deepcopy(current)
+        disabled["orgs"].append({"id": 9, "name": "oldteam (offboarded)", "datasources": {"their-own": None},
+                                 "dashboards": {"tp-tenant-usage": "h"}, "users": []})
+        self.assertEqual([], sync.plan(self.desired, disabled))
+
+    def test_an_organisation_the_platform_did_not_make_is_never_touched(self):
+        current = converged(self.desired)
+        current["orgs"].append({"id": 12, "name": "finance", "datasources": {"finance-prom": None},
+                                "dashboards": {}, "users": [{"userId": 5, "login": "bob"}]})
+        self.assertEqual([], sync.plan(self.desired, current))
+
+    def test_a_returning_tenant_gets_its_old_organisation_back(self):
+        current = converged(self.desired)
+        payments = next(o for o in current["orgs"] if o["name"] == "payments")
+        payments["name"] = "payments (offboarded)"
+        payments["datasources"] = {}
+        actions = sync.plan(self.desired, current)
+        self.assertEqual({"op": "rename-org", "org": payments["id"], "name": "payments"}, actions[0])
+        self.assertEqual(["create-datasource"] * 3 + ["rename-org"], ops(actions))
+
+    def test_a_managed_source_no_longer_wanted_goes_and_a_teams_own_stays(self):
+        current = converged(self.desired)
+        claims = next(o for o in current["orgs"] if o["name"] == "claims")
+        claims["datasources"]["tp-old-thing"] = "q"
+        claims["datasources"]["team-made"] = None
+        self.assertEqual([{"op": "delete-datasource", "org": claims["id"], "uid": "tp-old-thing"}],
+                         sync.plan(self.desired, current))
+
+    def test_fingerprints_cover_secure_fields(self):
+        ds = copy.deepcopy(self.desired["organisations"][0]["datasources"][0])
+        before = sync.fingerprint(ds)
+        ds["secureJsonData"]["httpHeaderValue1"] = "other"
+        self.assertNotEqual(before, sync.fingerprint(ds))
+
+
+class CommandLineTest(unittest.TestCase):
+    def run_main(self, argv):
+        out, err = io.StringIO(), io.StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            code = sync.main(argv)
+        return code, out.getvalue(), err.getvalue()
+
+    def test_dry_run_against_a_saved_state_prints_the_plan(self):
+        with tempfile.TemporaryDirectory() as d:
+            current = os.path.join(d, "state.json")
+            with open(current, "w") as f:
+                json.dump({"orgs": [main_org()]}, f)
+            code, out, _ = self.run_main(["--desired", os.environ["DESIRED_STATE"], "--current", current, "--dry-run"])
+        self.assertEqual(0, code)
+        self.assertEqual(3, sum(1 for a in json.loads(out) if a["op"] == "create-org"))
+        self.assertNotIn("httpHeaderValue1", out, "the plan names what changes, never a header value")
+
+    def test_a_bad_document_exits_2_and_names_the_file(self):
+        with tempfile.TemporaryDirectory() as d:
+            bad = os.path.join(d, "desired.json")
+            with open(bad, "w") as f:
+                f.write("{not json")
+            with self.assertRaises(SystemExit) as raised:
+                self.run_main(["--desired", bad, "--current", bad])
+            self.assertEqual(2, raised.exception.code)
+            wrong = os.path.join(d, "v2.json")
+            with open(wrong, "w") as f:
+                json.dump({"apiVersion": 2}, f)
+            code, _, err = self.run_main(["--desired", wrong, "--current", wrong])
+            self.assertEqual(2, code)
+            self.assertIn("v2.json", err)
+
+    def test_without_a_password_it_refuses_to_start(self):
+        os.environ.pop("GRAFANA_ADMIN_PASSWORD", None)
+        code, _, err = self.run_main(["--desired", os.environ["DESIRED_STATE"], "--url", "http://127.0.0.1:9"])
+        self.assertEqual(2, code)
+        self.assertIn("GRAFANA_ADMIN_PASSWORD", err)
+
+
+if __name__ == "__main__":
+    unittest.main()
