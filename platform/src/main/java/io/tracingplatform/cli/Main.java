@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Plan, render, onboard, cost and upgrade the tracing platform.",
-        subcommands = {PlanCommand.class, RenderCommand.class, TenantCommand.class, CostCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {PlanCommand.class, RenderCommand.class, TenantCommand.class, CostCommand.class, UpgradeCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int PROBLEMS = 1;

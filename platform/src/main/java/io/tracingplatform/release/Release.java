@@ -11,11 +11,14 @@ import java.util.TreeMap;
  * @param images component key (tempo, otelcolContrib, grafana, memcached, ...) to full image reference
  * @param collectorComponents "kind/type" of the collector components the pinned otelcol-contrib image has and the
  *     platform may use (e.g. "processor/tail_sampling")
+ * @param facts what matters to this platform about the pinned versions (shown by upgrade plan)
  */
-public record Release(String name, String date, Map<String, String> images, java.util.List<String> collectorComponents) {
+public record Release(String name, String date, Map<String, String> images, java.util.List<String> collectorComponents,
+                      java.util.List<String> facts) {
     public Release {
         images = Map.copyOf(new TreeMap<>(images));
         collectorComponents = collectorComponents == null ? java.util.List.of() : java.util.List.copyOf(collectorComponents);
+        facts = facts == null ? java.util.List.of() : java.util.List.copyOf(facts);
     }
 
     /** The pinned image of a component; a missing pin is a catalog bug, so it fails loudly with the key. */

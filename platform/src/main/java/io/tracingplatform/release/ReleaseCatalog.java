@@ -16,8 +16,10 @@ public final class ReleaseCatalog {
     private static final String RESOURCE = "releases.yaml";
 
     private final Map<String, Release> releases;
+    private final List<UpgradeRule> rules;
 
-    private ReleaseCatalog(List<Release> list) {
+    private ReleaseCatalog(List<Release> list, List<UpgradeRule> rules) {
+        this.rules = rules == null ? List.of() : List.copyOf(rules);
         var map = new LinkedHashMap<String, Release>();
         String previous = "";
         for (var release : list) {
@@ -34,7 +36,7 @@ public final class ReleaseCatalog {
         this.releases = map;
     }
 
-    private record CatalogFile(List<Release> releases) {}
+    private record CatalogFile(List<Release> releases, List<UpgradeRule> rules) {}
 
     private static final class Holder {
         static final ReleaseCatalog INSTANCE = load();
@@ -49,7 +51,7 @@ public final class ReleaseCatalog {
         try (var in = ReleaseCatalog.class.getResourceAsStream(RESOURCE)) {
             if (in == null) throw new IllegalStateException("missing class path resource " + RESOURCE);
             var file = Yaml.YAML.readValue(in, CatalogFile.class);
-            return new ReleaseCatalog(file.releases());
+            return new ReleaseCatalog(file.releases(), file.rules());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the release catalog", e);
         }
@@ -65,6 +67,22 @@ public final class ReleaseCatalog {
 
     public List<Release> all() {
         return new ArrayList<>(releases.values());
+    }
+
+    /** Every breaking-change rule, in catalog order. */
+    public List<UpgradeRule> rules() {
+        return rules;
+    }
+
+    /** The rules an upgrade from one release to another crosses: from < since <= to, for the rule's component. */
+    public List<UpgradeRule> crossing(Release from, Release to) {
+        return rules.stream().filter(r -> Versions.compare(from.version(r.component()), r.since()) < 0
+                && Versions.compare(r.since(), to.version(r.component())) <= 0).toList();
+    }
+
+    /** The rules in force at a release: since <= its version of the rule's component. */
+    public List<UpgradeRule> inForce(Release release) {
+        return rules.stream().filter(r -> Versions.compare(r.since(), release.version(r.component())) <= 0).toList();
     }
 
     public Release latest() {

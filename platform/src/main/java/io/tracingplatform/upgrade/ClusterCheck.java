@@ -1,0 +1,215 @@
+package io.tracingplatform.upgrade;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.tracingplatform.k8s.Labels;
+import io.tracingplatform.offline.Plan;
+import io.tracingplatform.tempo.WorkloadSpec;
+import io.tracingplatform.yaml.Yaml;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Live pre- and post-flight of a stack's cluster, read with the fabric8 client: every workload the stack's plan
+ * creates is ready, runs the images of the stack's release (drift listed), volume claims are bound, no pod
+ * restarts in a loop, the CRDs its custom resources need are installed, and every ingester is ACTIVE in Tempo's
+ * ring (read through the API server's service proxy).
+ */
+public final class ClusterCheck {
+    /** A container restarting this often and now waiting in CrashLoopBackOff is a loop, not a blip. */
+    static final int RESTART_LOOP = 5;
+
+    public enum Status { OK, PROBLEM, SKIPPED }
+
+    /** One finding: the check, the object, what was seen and, for a problem, what to do. */
+    public record Finding(Status status, String check, String object, String message, String fix) {}
+
+    private ClusterCheck() {}
+
+    public static List<Finding> run(KubernetesClient client, Plan plan, String namespace) {
+        var out = new ArrayList<Finding>();
+        var expectedImages = new TreeMap<String, Map<String, String>>();
+        int ingesters = 0;
+        for (var r : plan.resources()) {
+            boolean deployment = r.type().equals("kubernetes:apps/v1:Deployment");
+            boolean statefulSet = r.type().equals("kubernetes:apps/v1:StatefulSet");
+            if (!deployment && !statefulSet) continue;
+            @SuppressWarnings("unchecked")
+            var meta = (Map<String, Object>) r.inputs().get("metadata");
+            String name = String.valueOf(meta.get("name"));
+            String ns = String.valueOf(meta.getOrDefault("namespace", namespace));
+            String kind = deployment ? "Deployment" : "StatefulSet";
+            String object = kind + " " + ns + "/" + name;
+            expectedImages.put(object, images(r.inputs()));
+            if (name.equals("ingester")) ingesters = ((Number) UpgradePlanner.at(r.inputs(), "spec.replicas")).intValue();
+            PodSpec live;
+            if (deployment) {
+                var d = client.apps().deployments().inNamespace(ns).withName(name).get();
+                if (d == null) {
+                    out.add(new Finding(Status.PROBLEM, "workload", object, "not found", "run pulumi up for this stack"));
+                    continue;
+                }
+                int want = orZero(d.getSpec().getReplicas());
+                var s = d.getStatus();
+                int available = s == null ? 0 : orZero(s.getAvailableReplicas());
+                int updated = s == null ? 0 : orZero(s.getUpdatedReplicas());
+                out.add(available >= want && updated >= want
+                        ? new Finding(Status.OK, "workload", object, available + "/" + want + " available", "")
+                        : new Finding(Status.PROBLEM, "workload", object, available + "/" + want + " available, " + updated + " updated",
+                                "kubectl -n " + ns + " rollout status deployment/" + name + "; kubectl -n " + ns + " describe pods -l "
+                                        + Labels.COMPONENT + "=" + component(d.getSpec().getSelector().getMatchLabels())));
+                live = d.getSpec().getTemplate().getSpec();
+            } else {
+                var st = client.apps().statefulSets().inNamespace(ns).withName(name).get();
+                if (st == null) {
+                    out.add(new Finding(Status.PROBLEM, "workload", object, "not found", "run pulumi up for this stack"));
+                    continue;
+                }
+                int want = orZero(st.getSpec().getReplicas());
+                var s = st.getStatus();
+                int ready = s == null ? 0 : orZero(s.getReadyReplicas());
+                int updated = s == null ? 0 : orZero(s.getUpdatedReplicas());
+                boolean revision = s == null || s.getUpdateRevision() == null || s.getUpdateRevision().equals(s.getCurrentRevision());
+                out.add(ready == want && updated == want && revision
+                        ? new Finding(Status.OK, "workload", object, ready + "/" + want + " ready", "")
+                        : new Finding(Status.PROBLEM, "workload", object, ready + "/" + want + " ready, " + updated + " updated"
+                                + (revision ? "" : ", rollout in progress"),
+                                "kubectl -n " + ns + " rollout status statefulset/" + name + "; kubectl -n " + ns + " describe pod "
+                                        + name + "-<n> (a volume that cannot attach or a zone without capacity are the usual causes)"));
+                live = st.getSpec().getTemplate().getSpec();
+            }
+            var running = new TreeMap<String, String>();
+            for (Container c : live.getContainers()) running.put(c.getName(), c.getImage());
+            expectedImages.get(object).forEach((container, image) -> {
+                String actual = running.get(container);
+                if (!image.equals(actual)) {
+                    out.add(new Finding(Status.PROBLEM, "image", object + "/" + container,
+                            "runs " + actual + ", the stack's release pins " + image,
+                            "changed outside Pulumi (kubectl set image, another tool): pulumi up restores the pinned image; "
+                                    + "or change the stack's release if this version is wanted"));
+                }
+            });
+        }
+        for (var pvc : client.persistentVolumeClaims().inNamespace(namespace).list().getItems()) {
+            String phase = pvc.getStatus() == null ? "Unknown" : pvc.getStatus().getPhase();
+            String object = "PersistentVolumeClaim " + namespace + "/" + pvc.getMetadata().getName();
+            out.add("Bound".equals(phase)
+                    ? new Finding(Status.OK, "volume", object, "Bound", "")
+                    : new Finding(Status.PROBLEM, "volume", object, phase,
+                            "kubectl -n " + namespace + " describe pvc " + pvc.getMetadata().getName() + " (storage class, zone, quota)"));
+        }
+        for (var pod : client.pods().inNamespace(namespace).withLabel(Labels.PART_OF, Labels.PLATFORM).list().getItems()) {
+            if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) continue;
+            for (ContainerStatus cs : pod.getStatus().getContainerStatuses()) {
+                var waiting = cs.getState() == null ? null : cs.getState().getWaiting();
+                if (orZero(cs.getRestartCount()) >= RESTART_LOOP && waiting != null && "CrashLoopBackOff".equals(waiting.getReason())) {
+                    out.add(new Finding(Status.PROBLEM, "restarts", "Pod " + namespace + "/" + pod.getMetadata().getName() + "/" + cs.getName(),
+                            cs.getRestartCount() + " restarts, CrashLoopBackOff",
+                            "kubectl -n " + namespace + " logs " + pod.getMetadata().getName() + " -c " + cs.getName() + " --previous"));
+                }
+            }
+        }
+        for (String crd : requiredCrds(plan)) {
+            boolean present = client.apiextensions().v1().customResourceDefinitions().withName(crd).get() != null;
+            out.add(present
+                    ? new Finding(Status.OK, "crd", "CustomResourceDefinition " + crd, "installed", "")
+                    : new Finding(Status.PROBLEM, "crd", "CustomResourceDefinition " + crd, "missing",
+                            "install the operator that owns it (README, cluster prerequisites) or turn its switch off in the stack"));
+        }
+        if (ingesters > 0) out.add(ring(client, namespace, ingesters));
+        return out;
+    }
+
+    /** The CRDs the plan's custom resources need ("kubernetes:monitoring.coreos.com/v1:ServiceMonitor" needs servicemonitors.monitoring.coreos.com). */
+    static java.util.SortedSet<String> requiredCrds(Plan plan) {
+        var out = new java.util.TreeSet<String>();
+        for (var r : plan.resources()) {
+            var m = java.util.regex.Pattern.compile("kubernetes:([a-z0-9.-]+\\.[a-z]+)/[a-z0-9]+:([A-Za-z]+)").matcher(r.type());
+            // Groups under k8s.io are the API server's own (networking.k8s.io Ingress, NetworkPolicy): no CRD.
+            if (m.matches() && !m.group(1).endsWith(".k8s.io")) out.add(m.group(2).toLowerCase(java.util.Locale.ROOT) + "s." + m.group(1));
+        }
+        return out;
+    }
+
+    /** Tempo's ingester ring (dskit ring page, JSON when asked) from a distributor, through the API server's service proxy. */
+    static Finding ring(KubernetesClient client, String namespace, int expected) {
+        String path = "api/v1/namespaces/" + namespace + "/services/distributor:" + WorkloadSpec.HTTP + "/proxy/ingester/ring";
+        String object = "Tempo ingester ring";
+        try {
+            var http = client.getHttpClient();
+            HttpRequest request = http.newHttpRequestBuilder().uri(client.getMasterUrl().toString() + path)
+                    .header("Accept", "application/json").build();
+            HttpResponse<String> response = http.sendAsync(request, String.class).get(20, TimeUnit.SECONDS);
+            if (response.code() != 200) {
+                return new Finding(Status.SKIPPED, "ring", object, "not reachable through the API server (HTTP " + response.code() + ")",
+                        "kubectl -n " + namespace + " port-forward svc/distributor 3200 and open http://localhost:3200/ingester/ring");
+            }
+            JsonNode ring = Yaml.JSON.readTree(response.body());
+            var notActive = new ArrayList<String>();
+            int active = 0;
+            for (JsonNode shard : ring.path("shards")) {
+                if ("ACTIVE".equals(shard.path("state").asText())) active++;
+                else notActive.add(shard.path("id").asText() + " " + shard.path("state").asText());
+            }
+            if (notActive.isEmpty() && active >= expected) {
+                return new Finding(Status.OK, "ring", object, active + " ingesters ACTIVE", "");
+            }
+            return new Finding(Status.PROBLEM, "ring", object, active + "/" + expected + " ACTIVE" + (notActive.isEmpty() ? "" : "; " + notActive),
+                    "wait for LEAVING/JOINING pods to finish; an UNHEALTHY entry of a pod that no longer exists is removed with "
+                            + "\"Forget\" on the ring page (port-forward svc/distributor 3200, /ingester/ring)");
+        } catch (KubernetesClientException | java.io.IOException | java.util.concurrent.ExecutionException
+                 | java.util.concurrent.TimeoutException e) {
+            return new Finding(Status.SKIPPED, "ring", object, "not reachable: " + e.getMessage(), "check it by hand: /ingester/ring on a distributor");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Finding(Status.SKIPPED, "ring", object, "interrupted", "");
+        }
+    }
+
+    /** Writes the findings as text (problems with what to do) or JSON; returns the number of problems. */
+    public static long write(List<Finding> findings, String stack, String release, boolean json, java.io.PrintWriter out) {
+        long problems = findings.stream().filter(f -> f.status() == Status.PROBLEM).count();
+        if (json) {
+            var doc = new java.util.LinkedHashMap<String, Object>();
+            doc.put("stack", stack);
+            doc.put("release", release);
+            doc.put("problems", problems);
+            doc.put("findings", findings);
+            out.println(Yaml.toOutputJson(doc));
+        } else {
+            out.println("Upgrade check for stack " + stack + " (release " + release + "):");
+            for (var f : findings) {
+                out.printf("  %-8s %-9s %s: %s%n", f.status(), f.check(), f.object(), f.message());
+                if (!f.fix().isEmpty() && f.status() != Status.OK) out.println("           do: " + f.fix());
+            }
+            out.println(problems == 0 ? "No problems." : problems + " problem(s).");
+        }
+        out.flush();
+        return problems;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, String> images(Map<String, Object> inputs) {
+        var out = new TreeMap<String, String>();
+        var containers = (List<Map<String, Object>>) UpgradePlanner.at(inputs, "spec.template.spec.containers");
+        if (containers != null) containers.forEach(c -> out.put(String.valueOf(c.get("name")), String.valueOf(c.get("image"))));
+        return out;
+    }
+
+    private static String component(Map<String, String> selector) {
+        return selector == null ? "" : selector.getOrDefault(Labels.COMPONENT, "");
+    }
+
+    private static int orZero(Integer i) {
+        return i == null ? 0 : i;
+    }
+}

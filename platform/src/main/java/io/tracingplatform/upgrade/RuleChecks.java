@@ -1,0 +1,96 @@
+package io.tracingplatform.upgrade;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tracingplatform.offline.Plan;
+import io.tracingplatform.release.UpgradeRule;
+import io.tracingplatform.yaml.Yaml;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Evaluates a rule's checks on what a plan generates (ConfigMap data, tenant list): no check trusts a promise. */
+public final class RuleChecks {
+    private RuleChecks() {}
+
+    /** The failures of a rule on a plan; empty means the program handles the change. */
+    public static List<String> failures(UpgradeRule rule, Plan plan, List<String> tenantIds) {
+        var out = new ArrayList<String>();
+        for (var check : rule.checks()) {
+            switch (check.kind()) {
+                case "config-equals", "config-not-equals", "config-absent" -> {
+                    JsonNode doc = configDocument(plan, check.configMap(), check.key());
+                    if (doc == null) {
+                        out.add("ConfigMap " + check.configMap() + " has no " + check.key());
+                        continue;
+                    }
+                    JsonNode at = doc.at("/" + check.path().replace('.', '/'));
+                    String value = at.isMissingNode() || at.isNull() ? null : at.asText();
+                    String where = check.configMap() + "/" + check.key() + ": " + check.path();
+                    if (check.kind().equals("config-equals") && !check.value().equals(value)) {
+                        out.add(where + " is " + (value == null ? "unset" : "'" + value + "'") + ", needs '" + check.value() + "'");
+                    } else if (check.kind().equals("config-not-equals") && check.value().equals(value)) {
+                        out.add(where + " is '" + value + "'");
+                    } else if (check.kind().equals("config-absent") && !at.isMissingNode()) {
+                        out.add(where + " is set");
+                    }
+                }
+                case "collector-components-absent" -> {
+                    var used = collectorComponents(plan);
+                    for (String c : check.components()) {
+                        if (used.contains(c)) out.add("a collector config uses " + c);
+                    }
+                }
+                case "tenant-ids-match" -> {
+                    var pattern = Pattern.compile(check.pattern());
+                    for (String id : tenantIds) {
+                        if (!pattern.matcher(id).matches() || id.equals(".") || id.equals("..")) out.add("tenant id '" + id + "'");
+                    }
+                }
+                default -> out.add("unknown check kind '" + check.kind() + "' (catalog bug)");
+            }
+        }
+        return out;
+    }
+
+    /** The parsed YAML of one ConfigMap data key in the plan, or null. */
+    static JsonNode configDocument(Plan plan, String configMap, String key) {
+        for (var r : plan.ofType("kubernetes:core/v1:ConfigMap")) {
+            if (!configMap.equals(name(r))) continue;
+            if (r.inputs().get("data") instanceof Map<?, ?> data && data.get(key) != null) {
+                try {
+                    return Yaml.YAML.readTree(String.valueOf(data.get(key)));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** "kind/type" of every component every collector config in the plan uses ("otlp/tempo-a" counts as otlp). */
+    static List<String> collectorComponents(Plan plan) {
+        var out = new ArrayList<String>();
+        for (var r : plan.ofType("kubernetes:core/v1:ConfigMap")) {
+            if (!(r.inputs().get("data") instanceof Map<?, ?> data) || data.get("collector.yaml") == null) continue;
+            JsonNode doc;
+            try {
+                doc = Yaml.YAML.readTree(String.valueOf(data.get("collector.yaml")));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            for (String section : List.of("receivers", "processors", "exporters", "extensions", "connectors")) {
+                String kind = section.substring(0, section.length() - 1);
+                doc.path(section).fieldNames().forEachRemaining(n -> out.add(kind + "/" + n.split("/")[0]));
+            }
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    static String name(Plan.PlannedResource r) {
+        return r.inputs().get("metadata") instanceof Map<?, ?> m ? String.valueOf(((Map<String, Object>) m).get("name")) : "";
+    }
+}

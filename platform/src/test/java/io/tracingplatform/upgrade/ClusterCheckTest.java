@@ -1,0 +1,186 @@
+package io.tracingplatform.upgrade;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.tracingplatform.Plans;
+import io.tracingplatform.k8s.Labels;
+import io.tracingplatform.offline.Plan;
+import io.tracingplatform.yaml.Yaml;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * upgrade check against fabric8's mock API server in CRUD mode, loaded with the very objects the prod plan creates
+ * (Given), with statuses of a healthy, a degraded and a drifted cluster (When), read by the check (Then).
+ */
+@EnableKubernetesMockClient(crud = true)
+class ClusterCheckTest {
+    KubernetesMockServer server;
+    KubernetesClient client;
+    static final String NS = "tracing";
+
+    Plan plan;
+    int ingesters;
+    String ringState = "ACTIVE";
+
+    @BeforeEach
+    void givenTheClusterThePlanDescribes() {
+        plan = Plans.of("prod");
+        for (String crd : ClusterCheck.requiredCrds(plan)) {
+            String plural = crd.substring(0, crd.indexOf('.'));
+            String group = crd.substring(crd.indexOf('.') + 1);
+            client.apiextensions().v1().customResourceDefinitions().resource(new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder()
+                    .withNewMetadata().withName(crd).endMetadata()
+                    .withNewSpec().withGroup(group).withScope("Namespaced")
+                    .withNewNames().withPlural(plural).withKind(plural).endNames()
+                    .addNewVersion().withName("v1").withServed(true).withStorage(true).endVersion()
+                    .endSpec().build()).create();
+        }
+        for (var r : plan.resources()) {
+            String json = Yaml.toJson(r.inputs());
+            if (r.type().equals("kubernetes:apps/v1:Deployment")) {
+                Deployment d = Serialization.unmarshal(json, Deployment.class);
+                // An HPA-managed Deployment leaves replicas to the autoscaler; the API server shows its choice.
+                if (d.getSpec().getReplicas() == null) d.getSpec().setReplicas(2);
+                int replicas = d.getSpec().getReplicas();
+                d.setStatus(new DeploymentStatusBuilder().withReplicas(replicas).withAvailableReplicas(replicas)
+                        .withUpdatedReplicas(replicas).withReadyReplicas(replicas).build());
+                client.resource(d).create();
+            } else if (r.type().equals("kubernetes:apps/v1:StatefulSet")) {
+                StatefulSet s = Serialization.unmarshal(json, StatefulSet.class);
+                int replicas = s.getSpec().getReplicas();
+                if (s.getMetadata().getName().equals("ingester")) ingesters = replicas;
+                s.setStatus(new StatefulSetStatusBuilder().withReplicas(replicas).withReadyReplicas(replicas)
+                        .withUpdatedReplicas(replicas).withCurrentRevision("r1").withUpdateRevision("r1").build());
+                client.resource(s).create();
+                for (int i = 0; i < replicas && s.getSpec().getVolumeClaimTemplates() != null; i++) {
+                    for (var t : s.getSpec().getVolumeClaimTemplates()) {
+                        client.resource(pvc(t.getMetadata().getName() + "-" + s.getMetadata().getName() + "-" + i, "Bound")).create();
+                    }
+                }
+            }
+        }
+    }
+
+    static PersistentVolumeClaim pvc(String name, String phase) {
+        return new PersistentVolumeClaimBuilder().withNewMetadata().withName(name).withNamespace(NS).endMetadata()
+                .withNewSpec().withAccessModes("ReadWriteOnce").endSpec().withNewStatus().withPhase(phase).endStatus().build();
+    }
+
+    /** Tempo's ring page as dskit writes it (ring/http.go: {"shards":[{"id","state",...}],"now"}), via the service proxy. */
+    void ringAnswers(int n, String lastState) {
+        var shards = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            if (i > 0) shards.append(',');
+            String state = i == n - 1 ? lastState : "ACTIVE";
+            shards.append("{\"id\":\"ingester-").append(i).append("\",\"state\":\"").append(state)
+                    .append("\",\"address\":\"10.0.0.").append(i).append(":9095\",\"zone\":\"eu-central-1a\",\"tokens\":[]}");
+        }
+        server.expect().get().withPath("/api/v1/namespaces/" + NS + "/services/distributor:3200/proxy/ingester/ring")
+                .andReturn(200, "{\"shards\":[" + shards + "],\"now\":\"2026-11-24T00:00:00Z\"}").once();
+    }
+
+    /** When: the check runs (the ring answers once, with the last ingester in {@code ringState}). */
+    List<ClusterCheck.Finding> check() {
+        ringAnswers(ingesters, ringState);
+        return ClusterCheck.run(client, plan, NS);
+    }
+
+    List<ClusterCheck.Finding> problems() {
+        return check().stream().filter(f -> f.status() != ClusterCheck.Status.OK).toList();
+    }
+
+    @Test
+    void aHealthyClusterPasses() {
+        var findings = check();
+        assertEquals(List.of(), findings.stream().filter(f -> f.status() != ClusterCheck.Status.OK).toList());
+        assertTrue(findings.stream().anyMatch(f -> f.check().equals("ring") && f.message().equals(ingesters + " ingesters ACTIVE")), findings.toString());
+        assertEquals(10, findings.stream().filter(f -> f.check().equals("workload")).count(), "every Deployment and StatefulSet of the plan");
+        assertEquals(java.util.Set.of("servicemonitors.monitoring.coreos.com", "prometheusrules.monitoring.coreos.com",
+                "instrumentations.opentelemetry.io"), ClusterCheck.requiredCrds(plan), "prod uses both operators");
+        var out = new StringWriter();
+        assertEquals(0, ClusterCheck.write(findings, "prod", "2026.08", false, new PrintWriter(out)));
+        assertTrue(out.toString().contains("No problems."), out.toString());
+    }
+
+    @Test
+    void anIngesterNotReadyIsAProblemWithWhatToDo() {
+        var ingester = client.apps().statefulSets().inNamespace(NS).withName("ingester").get();
+        ingester.getStatus().setReadyReplicas(ingesters - 1);
+        client.resource(ingester).updateStatus();
+        ringState = "LEAVING";
+        var problems = problems();
+        assertEquals(2, problems.size(), problems.toString());
+        var workload = problems.get(0);
+        assertEquals("StatefulSet tracing/ingester", workload.object());
+        assertEquals((ingesters - 1) + "/" + ingesters + " ready, " + ingesters + " updated", workload.message());
+        assertTrue(workload.fix().contains("kubectl -n tracing rollout status statefulset/ingester"), workload.fix());
+        assertEquals("ring", problems.get(1).check());
+        assertTrue(problems.get(1).message().contains("ingester-" + (ingesters - 1) + " LEAVING"), problems.get(1).message());
+        var out = new StringWriter();
+        assertEquals(2, ClusterCheck.write(problems, "prod", "2026.08", false, new PrintWriter(out)));
+        assertTrue(out.toString().contains("do: kubectl -n tracing rollout status statefulset/ingester"), out.toString());
+    }
+
+    @Test
+    void anImageChangedByHandIsDrift() {
+        var distributor = client.apps().deployments().inNamespace(NS).withName("distributor").get();
+        distributor.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("grafana/tempo:2.10.9-hotfix");
+        client.resource(distributor).update();
+        var problems = problems();
+        assertEquals(1, problems.size(), problems.toString());
+        var drift = problems.get(0);
+        assertEquals("image", drift.check());
+        assertEquals("Deployment tracing/distributor/distributor", drift.object());
+        assertEquals("runs grafana/tempo:2.10.9-hotfix, the stack's release pins grafana/tempo:2.10.5", drift.message());
+    }
+
+    @Test
+    void unboundVolumesRestartLoopsAndMissingWorkloadsAreProblems() {
+        client.resource(pvc("grafana-data", "Pending")).create();
+        client.resource(new PodBuilder().withNewMetadata().withName("querier-7d9f").withNamespace(NS)
+                .withLabels(Map.of(Labels.PART_OF, Labels.PLATFORM)).endMetadata()
+                .withNewSpec().addNewContainer().withName("querier").withImage("grafana/tempo:2.10.5").endContainer().endSpec()
+                .withNewStatus().withContainerStatuses(new ContainerStatusBuilder().withName("querier").withRestartCount(7)
+                        .withNewState().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState().build()).endStatus()
+                .build()).create();
+        client.apps().deployments().inNamespace(NS).withName("compactor").delete();
+        client.apiextensions().v1().customResourceDefinitions().withName("instrumentations.opentelemetry.io").delete();
+        var checks = problems().stream().map(f -> f.check() + " " + f.object() + ": " + f.message()).toList();
+        assertEquals(List.of(
+                "workload Deployment tracing/compactor: not found",
+                "volume PersistentVolumeClaim tracing/grafana-data: Pending",
+                "restarts Pod tracing/querier-7d9f/querier: 7 restarts, CrashLoopBackOff",
+                "crd CustomResourceDefinition instrumentations.opentelemetry.io: missing"), checks);
+    }
+
+    @Test
+    void anUnreachableRingIsReportedAsSkippedNotAsHealthy() {
+        // A server that answers the proxy path with 404, as an API server does for a Service without endpoints.
+        var fresh = new io.fabric8.kubernetes.client.server.mock.KubernetesMockServer(false);
+        fresh.init();
+        try (var other = fresh.createClient()) {
+            var finding = ClusterCheck.ring(other, NS, 3);
+            assertEquals(ClusterCheck.Status.SKIPPED, finding.status(), finding.toString());
+        } finally {
+            fresh.destroy();
+        }
+    }
+}

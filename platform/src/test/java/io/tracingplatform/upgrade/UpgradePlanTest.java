@@ -1,0 +1,225 @@
+package io.tracingplatform.upgrade;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tracingplatform.App;
+import io.tracingplatform.PlatformInputs;
+import io.tracingplatform.Plans;
+import io.tracingplatform.Reference;
+import io.tracingplatform.cli.MainTest;
+import io.tracingplatform.config.RawConfig;
+import io.tracingplatform.config.StackFiles;
+import io.tracingplatform.offline.OfflineEngine;
+import io.tracingplatform.offline.Plan;
+import io.tracingplatform.release.Release;
+import io.tracingplatform.release.ReleaseCatalog;
+import io.tracingplatform.tenants.Tenant;
+import io.tracingplatform.yaml.Yaml;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Upgrade planning between catalog releases: images, rules, rollout, replacements, diffs, and data safety. */
+class UpgradePlanTest {
+    static final ReleaseCatalog CATALOG = ReleaseCatalog.builtIn();
+    static final Map<String, Plan> PLANS = new ConcurrentHashMap<>();
+
+    static PlatformInputs inputs(String stack, String release) {
+        var raw = StackFiles.read(Plans.LAYOUT, stack);
+        var values = new LinkedHashMap<>(raw.values());
+        values.put("release", release);
+        return App.load(Plans.LAYOUT, new RawConfig(raw.stack(), raw.file(), values, raw.document(), raw.offline()));
+    }
+
+    static Plan plan(String stack, String release) {
+        return PLANS.computeIfAbsent(stack + "@" + release, k -> OfflineEngine.plan(inputs(stack, release)));
+    }
+
+    static List<String> tenants(String stack) {
+        return Plans.inputs(stack).tenants().stream().map(Tenant::id).toList();
+    }
+
+    static UpgradePlanner.Report report(String stack, String from, String to) {
+        return UpgradePlanner.compare(stack, CATALOG.find(from).orElseThrow(), CATALOG.find(to).orElseThrow(),
+                plan(stack, from), plan(stack, to), tenants(stack), CATALOG);
+    }
+
+    @Test
+    void prodFrom2026_08To2026_11ShowsImagesRulesAndOrderWithoutBlockers() {
+        var r = report("prod", "2026.08", "2026.11");
+        var images = new HashMap<String, String>();
+        r.images().forEach(i -> images.put(i.component(), i.from() + " -> " + i.to()));
+        assertEquals(Map.of(
+                "tempo", "grafana/tempo:2.10.5 -> grafana/tempo:2.10.8",
+                "otelcolContrib", "otel/opentelemetry-collector-contrib:0.140.1 -> otel/opentelemetry-collector-contrib:0.159.0",
+                "grafana", "grafana/grafana:12.4.6 -> grafana/grafana:12.4.10"), images);
+        assertEquals(List.of("tempo-2.10.6-opencensus-receiver-removed", "otelcol-0.159-removed-components"),
+                r.rules().stream().map(UpgradePlanner.RuleResult::id).toList(), "only the rules this upgrade crosses");
+        assertTrue(r.rules().stream().allMatch(UpgradePlanner.RuleResult::handled), r.rules().toString());
+        var order = r.rollout().stream().map(UpgradePlanner.Stage::what).toList();
+        assertTrue(order.indexOf("Tempo ingesters, one pod at a time") < order.indexOf("Tempo distributors"), order.toString());
+        assertTrue(order.indexOf("Tempo distributors") < order.indexOf("Collector gateways and sampling tier"), order.toString());
+        assertFalse(order.contains("memcached"), "memcached's image is the same in both releases: " + order);
+        assertEquals(List.of(), r.replacements());
+        assertEquals(List.of(), r.blockers());
+    }
+
+    /** Data safety: no pair of consecutive catalog releases replaces a stateful resource on any stack. */
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "dev", "staging", "prod"})
+    void consecutiveReleasesNeverReplaceStatefulResources(String stack) {
+        var names = CATALOG.names();
+        for (int i = 0; i + 1 < names.size(); i++) {
+            var r = report(stack, names.get(i), names.get(i + 1));
+            var stateful = r.replacements().stream().filter(UpgradePlanner.Replacement::stateful).toList();
+            assertEquals(List.of(), stateful, stack + " " + names.get(i) + " -> " + names.get(i + 1));
+            assertEquals(List.of(), r.blockers(), stack + " " + names.get(i) + " -> " + names.get(i + 1));
+        }
+    }
+
+    /** Every rule in force at a release holds for every stack planned at it. */
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "dev", "staging", "prod"})
+    void everyRuleInForceHoldsAtEveryRelease(String stack) {
+        for (Release release : CATALOG.all()) {
+            for (var rule : CATALOG.inForce(release)) {
+                assertEquals(List.of(), RuleChecks.failures(rule, plan(stack, release.name()), tenants(stack)),
+                        stack + " at " + release.name() + ": " + rule.id());
+            }
+        }
+        assertEquals(6, CATALOG.inForce(CATALOG.latest()).size(), "all six rules are in force at the latest release");
+    }
+
+    @Test
+    void aConfigThatBreaksARuleFailsItsCheck() {
+        var good = plan("prod", "2026.11");
+        var rule = CATALOG.rules().stream().filter(r -> r.id().equals("tempo-2.7-receivers-bind-localhost")).findFirst().orElseThrow();
+        var bad = withConfig(good, "tempo-distributor", "tempo.yaml", yaml -> yaml.replace("0.0.0.0:4317", "localhost:4317"));
+        assertEquals(List.of("tempo-distributor/tempo.yaml: distributor.receivers.otlp.protocols.grpc.endpoint is 'localhost:4317', needs '0.0.0.0:4317'"),
+                RuleChecks.failures(rule, bad, List.of("payments")));
+        var opencensus = CATALOG.rules().stream().filter(r -> r.id().equals("tempo-2.10.6-opencensus-receiver-removed")).findFirst().orElseThrow();
+        var withOpenCensus = withConfig(good, "tempo-distributor", "tempo.yaml", yaml -> yaml.replace("  receivers:\n", "  receivers:\n    opencensus: {}\n"));
+        assertEquals(1, RuleChecks.failures(opencensus, withOpenCensus, List.of()).size());
+        var ids = CATALOG.rules().stream().filter(r -> r.id().equals("tempo-2.10-tenant-ids-validated")).findFirst().orElseThrow();
+        assertEquals(List.of("tenant id 'team/a'"), RuleChecks.failures(ids, good, List.of("ok-team", "team/a")));
+        var removed = CATALOG.rules().stream().filter(r -> r.id().equals("otelcol-0.159-removed-components")).findFirst().orElseThrow();
+        var jmx = withConfig(good, "otel-gateway", "collector.yaml", yaml -> yaml.replaceFirst("(?m)^receivers:\n", "receivers:\n  jmx/app: {}\n"));
+        assertEquals(List.of("a collector config uses receiver/jmx"), RuleChecks.failures(removed, jmx, List.of()));
+    }
+
+    @Test
+    void theComponentsRuleListsExactlyWhatTheDistributionDropped() throws Exception {
+        var before = components(Reference.require("otelcol/otelcol-contrib-manifest-v0.140.0.yaml"));
+        var after = components(Reference.require("otelcol/otelcol-contrib-manifest-v0.159.0.yaml"));
+        before.removeAll(after);
+        var rule = CATALOG.rules().stream().filter(r -> r.id().equals("otelcol-0.159-removed-components")).findFirst().orElseThrow();
+        assertEquals(before, new TreeSet<>(rule.checks().get(0).components()));
+    }
+
+    /** "kind/type" of a distribution manifest: gomod ".../receiver/jmxreceiver v..." gives receiver/jmx. */
+    static TreeSet<String> components(java.nio.file.Path manifest) throws Exception {
+        var doc = Yaml.YAML.readTree(manifest.toFile());
+        var out = new TreeSet<String>();
+        for (String section : List.of("receivers", "processors", "exporters", "extensions", "connectors")) {
+            String kind = section.substring(0, section.length() - 1);
+            for (var c : doc.path(section)) {
+                String module = c.path("gomod").asText().split(" ")[0];
+                String last = module.substring(module.lastIndexOf('/') + 1);
+                out.add(kind + "/" + (last.endsWith(kind) ? last.substring(0, last.length() - kind.length()) : last));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void replacingAStatefulResourceIsABlockerAndAJobRenameIsNot() {
+        var current = plan("prod", "2026.11");
+        var target = withInputs(current, "platform-tempo-ingester", inputs -> {
+            @SuppressWarnings("unchecked")
+            var spec = (Map<String, Object>) inputs.get("spec");
+            spec.put("serviceName", "ingester-renamed");
+        });
+        target = withInputs(target, "platform-grafana-org-sync", inputs -> {
+            @SuppressWarnings("unchecked")
+            var meta = (Map<String, Object>) inputs.get("metadata");
+            meta.put("name", "grafana-org-sync-0123456789");
+        });
+        var replacements = UpgradePlanner.replacements(current, target);
+        assertEquals(2, replacements.size(), replacements.toString());
+        var ingester = replacements.stream().filter(x -> x.name().equals("platform-tempo-ingester")).findFirst().orElseThrow();
+        assertTrue(ingester.stateful() && ingester.reason().contains("spec.serviceName"), ingester.toString());
+        var job = replacements.stream().filter(x -> x.name().equals("platform-grafana-org-sync")).findFirst().orElseThrow();
+        assertFalse(job.stateful(), "the sync Job holds no data");
+        var dropped = new Plan(current.stack(), current.resources().stream()
+                .filter(r -> !r.type().equals("aws:s3/bucketV2:BucketV2")).toList(), current.outputs());
+        var deleted = UpgradePlanner.replacements(current, dropped);
+        assertEquals(1, deleted.size());
+        assertTrue(deleted.get(0).stateful() && deleted.get(0).reason().contains("deleted"), deleted.toString());
+    }
+
+    @Test
+    void configDiffsAreUnifiedAndSecretsStayHidden() {
+        var all = Plans.inputs("prod");
+        var fewer = new PlatformInputs(all.settings(), all.tenants().stream().filter(t -> !t.id().equals("webshop")).toList());
+        var diffs = UpgradePlanner.configDiffs(plan("prod", "2026.08"), OfflineEngine.plan(fewer));
+        var overrides = diffs.stream().filter(d -> d.object().equals("ConfigMap/tracing/tempo-overrides")).findFirst().orElseThrow();
+        assertTrue(overrides.diff().contains("-  webshop:"), overrides.diff());
+        assertTrue(overrides.diff().startsWith("--- prod@from/ConfigMap/tracing/tempo-overrides/overrides.yaml"), overrides.diff());
+        var secrets = diffs.stream().filter(UpgradePlanner.ConfigDiff::secret).toList();
+        assertFalse(secrets.isEmpty(), "the gateway htpasswd and Grafana's desired state change");
+        assertTrue(secrets.stream().allMatch(d -> d.diff().equals("(Secret content changes; not shown)")));
+    }
+
+    @Test
+    void theCommandExitsZeroWithoutBlockersTwoForAnUnknownReleaseAndSpeaksJson() throws Exception {
+        var ok = MainTest.run("upgrade", "plan", "--stack", "prod", "--to", "2026.11", "--format", "json");
+        assertEquals(0, ok.code(), ok.err());
+        var json = Yaml.JSON.readTree(ok.out());
+        assertEquals(List.of("stack", "from", "to", "images", "rules", "rollout", "replacements", "configDiffs", "facts", "blockers"),
+                new ArrayList<String>() {{ json.fieldNames().forEachRemaining(this::add); }});
+        var unknown = MainTest.run("upgrade", "plan", "--stack", "prod", "--to", "2027.01");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("2026.08, 2026.11"), unknown.err());
+    }
+
+    static Plan withConfig(Plan plan, String configMap, String key, java.util.function.UnaryOperator<String> edit) {
+        var resources = new ArrayList<Plan.PlannedResource>();
+        for (var r : plan.resources()) {
+            if (r.type().equals("kubernetes:core/v1:ConfigMap") && configMap.equals(RuleChecks.name(r))) {
+                var inputs = new LinkedHashMap<>(r.inputs());
+                @SuppressWarnings("unchecked")
+                var data = new LinkedHashMap<>((Map<String, Object>) inputs.get("data"));
+                data.put(key, edit.apply(String.valueOf(data.get(key))));
+                inputs.put("data", data);
+                r = new Plan.PlannedResource(r.type(), r.name(), r.parent(), r.parentType(), r.urn(), inputs, r.custom(),
+                        r.provider(), r.protect(), r.retainOnDelete());
+            }
+            resources.add(r);
+        }
+        return new Plan(plan.stack(), resources, plan.outputs());
+    }
+
+    @SuppressWarnings("unchecked")
+    static Plan withInputs(Plan plan, String name, java.util.function.Consumer<Map<String, Object>> edit) {
+        var resources = new ArrayList<Plan.PlannedResource>();
+        for (var r : plan.resources()) {
+            if (r.name().equals(name) && r.custom()) {
+                var copy = (Map<String, Object>) Yaml.JSON.convertValue(r.inputs(), Map.class);
+                edit.accept(copy);
+                r = new Plan.PlannedResource(r.type(), r.name(), r.parent(), r.parentType(), r.urn(), copy, r.custom(),
+                        r.provider(), r.protect(), r.retainOnDelete());
+            }
+            resources.add(r);
+        }
+        return new Plan(plan.stack(), resources, plan.outputs());
+    }
+}
