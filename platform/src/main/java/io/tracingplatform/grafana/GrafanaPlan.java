@@ -164,7 +164,8 @@ public record GrafanaPlan(String image, String syncImage, Map<String, String> en
                 env.put(p + "ALLOW_ASSIGN_GRAFANA_ADMIN", "true");
                 var checks = sso.adminGroups().stream()
                         .map(a -> "contains(" + sso.groupsAttributePath() + "[*], '" + a + "')").toList();
-                env.put(p + "ROLE_ATTRIBUTE_PATH", String.join(" || ", checks) + " && 'GrafanaAdmin' || 'None'");
+                // JMESPath: && binds tighter than ||, so the alternatives are grouped.
+                env.put(p + "ROLE_ATTRIBUTE_PATH", "(" + String.join(" || ", checks) + ") && 'GrafanaAdmin' || 'None'");
             } else {
                 env.put(p + "ROLE_ATTRIBUTE_PATH", "'None'");
             }

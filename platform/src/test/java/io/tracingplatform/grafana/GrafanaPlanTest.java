@@ -170,6 +170,8 @@ class GrafanaPlanTest {
         assertTrue(entries.contains("sso-platform-observability:1:Admin"), mapping);
         assertEquals(plan.desiredState().roleMappings().size(), entries.size(), "the document lists exactly what Grafana applies");
         assertEquals("None", plan.env().get("GF_USERS_AUTO_ASSIGN_ORG_ROLE"), "nobody lands in the all-tenants organisation by default");
+        assertEquals("(contains(groups[*], 'sso-platform-observability')) && 'GrafanaAdmin' || 'None'",
+                plan.env().get("GF_AUTH_GENERIC_OAUTH_ROLE_ATTRIBUTE_PATH"), "admins only; JMESPath alternatives grouped");
         assertEquals("false", plan.env().get("GF_PLUGINS_PLUGIN_ADMIN_ENABLED"), "core plugins only");
         assertEquals("postgres", plan.env().get("GF_DATABASE_TYPE"));
         assertEquals("sqlite3", plan("local").env().get("GF_DATABASE_TYPE"));

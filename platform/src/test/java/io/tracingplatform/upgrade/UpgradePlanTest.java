@@ -71,6 +71,9 @@ class UpgradePlanTest {
         assertFalse(order.contains("memcached"), "memcached's image is the same in both releases: " + order);
         assertEquals(List.of(), r.replacements());
         assertEquals(List.of(), r.blockers());
+        // 2026.11 changes images only: no generated file depends on these patch versions, so the right diff is none
+        // (configDiffsAreUnifiedAndSecretsStayHidden shows the diff of a change that has one).
+        assertEquals(List.of(), r.configDiffs());
     }
 
     /** Data safety: no pair of consecutive catalog releases replaces a stateful resource on any stack. */
