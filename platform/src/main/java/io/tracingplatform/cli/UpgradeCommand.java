@@ -162,7 +162,10 @@ final class UpgradeCommand implements Runnable {
             try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config(ctx)).build()) {
                 findings = ClusterCheck.run(client, plan, settings.kubernetes().namespace());
             } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-                throw new Main.UserError("cannot read the cluster" + (ctx == null ? "" : " (context " + ctx + ")") + ": " + e.getMessage());
+                Throwable root = e;
+                while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+                throw new Main.UserError("cannot read the cluster" + (ctx == null ? "" : " (context " + ctx + ")") + ": "
+                        + e.getMessage().strip() + (root == e ? "" : " Cause: " + root) + ". Check --kubeconfig and --context.");
             }
             long problems = ClusterCheck.write(findings, stack, settings.release().name(), common.json(), spec.commandLine().getOut());
             if (problems > 0) throw new Main.ProblemsFound(problems + " problem(s) in the live cluster of " + stack + "; see above.");
@@ -170,12 +173,23 @@ final class UpgradeCommand implements Runnable {
         }
 
         Config config(String ctx) {
-            if (kubeconfig == null) return Config.autoConfigure(ctx);
-            try {
-                return Config.fromKubeconfig(ctx, Files.readString(kubeconfig), kubeconfig.toString());
-            } catch (IOException e) {
-                throw new Main.UserError("cannot read --kubeconfig " + kubeconfig + ": " + e.getMessage());
+            Config config;
+            if (kubeconfig == null) {
+                config = Config.autoConfigure(ctx);
+            } else {
+                try {
+                    config = Config.fromKubeconfig(ctx, Files.readString(kubeconfig), kubeconfig.toString());
+                } catch (IOException e) {
+                    throw new Main.UserError("cannot read --kubeconfig " + kubeconfig + ": " + e.getMessage());
+                }
             }
+            // fabric8 falls back to in-cluster defaults for an unknown context; a wrong cluster must not be checked.
+            var known = config.getContexts() == null ? List.<String>of() : config.getContexts().stream().map(c -> c.getName()).toList();
+            if (ctx != null && !known.contains(ctx)) {
+                throw new Main.UserError("context '" + ctx + "' is not in " + (kubeconfig == null ? "the kubeconfig ($KUBECONFIG or ~/.kube/config)" : kubeconfig)
+                        + "; known: " + (known.isEmpty() ? "none" : String.join(", ", known)) + ". Pass --kubeconfig F and/or --context C.");
+            }
+            return config;
         }
 
     }

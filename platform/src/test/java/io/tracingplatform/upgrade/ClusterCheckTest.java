@@ -183,4 +183,33 @@ class ClusterCheckTest {
             fresh.destroy();
         }
     }
+
+    @Test
+    void theCommandReadsTheClusterOfAKubeconfigContextAndRefusesAnUnknownOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        ringAnswers(ingesters, "ACTIVE");
+        var kubeconfig = java.nio.file.Files.writeString(dir.resolve("kubeconfig"), """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                  - name: mock
+                    cluster: {server: "%s", insecure-skip-tls-verify: true}
+                users:
+                  - name: mock
+                    user: {token: mock}
+                contexts:
+                  - name: mock
+                    context: {cluster: mock, user: mock, namespace: tracing}
+                current-context: mock
+                """.formatted(client.getMasterUrl().toString()));
+        var ok = io.tracingplatform.cli.MainTest.run("upgrade", "check", "--stack", "prod", "--kubeconfig", kubeconfig.toString(),
+                "--context", "mock", "--format", "json");
+        assertEquals(0, ok.code(), ok.out() + ok.err());
+        var json = Yaml.JSON.readTree(ok.out());
+        assertEquals(0, json.path("problems").asInt());
+        assertEquals("2026.08", json.path("release").asText());
+        var wrong = io.tracingplatform.cli.MainTest.run("upgrade", "check", "--stack", "prod", "--kubeconfig", kubeconfig.toString(),
+                "--context", "prod-cluster");
+        assertEquals(2, wrong.code());
+        assertTrue(wrong.err().contains("context 'prod-cluster' is not in " + kubeconfig + "; known: mock"), wrong.err());
+    }
 }
