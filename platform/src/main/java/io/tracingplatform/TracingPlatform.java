@@ -16,6 +16,8 @@ import io.tracingplatform.collector.GatewayCluster;
 import io.tracingplatform.collector.GatewayPlan;
 import io.tracingplatform.grafana.GrafanaCluster;
 import io.tracingplatform.grafana.GrafanaPlan;
+import io.tracingplatform.local.LocalBackends;
+import io.tracingplatform.local.LocalBackendsPlan;
 import io.tracingplatform.tempo.TempoCluster;
 import io.tracingplatform.tenants.TenantAccess;
 import io.tracingplatform.tempo.TempoPlan;
@@ -68,6 +70,8 @@ public final class TracingPlatform extends ComponentResource {
             storage = aws;
         } else {
             storage = new LocalObjectStore(Names.child(name, "local-s3"), settings, storagePlan, providers, inNamespace);
+            // A laptop has no Loki or Prometheus of its own: Grafana correlates with these.
+            new LocalBackends(Names.child(name, "backends"), settings, LocalBackendsPlan.of(settings), providers, inNamespace);
             outputs.put("bucketArn", Output.of(""));
             outputs.put("roleArn", Output.of(""));
         }
