@@ -49,13 +49,13 @@ import com.pulumi.kubernetes.networking.v1.inputs.NetworkPolicyPeerArgs;
 import com.pulumi.kubernetes.networking.v1.inputs.NetworkPolicySpecArgs;
 import com.pulumi.kubernetes.policy.v1.PodDisruptionBudget;
 import com.pulumi.kubernetes.policy.v1.PodDisruptionBudgetArgs;
-import com.pulumi.resources.ComponentResource;
 import com.pulumi.resources.ComponentResourceOptions;
 import com.pulumi.resources.CustomResourceOptions;
 import io.tracingplatform.Providers;
 import io.tracingplatform.config.StackSettings;
 import io.tracingplatform.k8s.Hardening;
 import io.tracingplatform.k8s.KubernetesCustomResource;
+import io.tracingplatform.k8s.KubernetesComponent;
 import io.tracingplatform.k8s.Labels;
 import io.tracingplatform.k8s.Monitoring;
 import io.tracingplatform.k8s.Names;
@@ -70,23 +70,15 @@ import java.util.TreeMap;
  * sending queue on its own volume, so data it accepted survives a restart or rescheduling (a Deployment's pods
  * cannot each own a ReadWriteOnce volume).
  */
-public final class GatewayCluster extends ComponentResource {
+public final class GatewayCluster extends KubernetesComponent {
     public static final String TYPE = "tracing-platform:collector:GatewayCluster";
     public static final String HTPASSWD_SECRET = "otel-gateway-htpasswd";
     static final int UID = 10001; // the otelcol-contrib image's user
 
-    private final String name;
-    private final String namespace;
-    private final String environment;
-    private final CustomResourceOptions opts;
 
     public GatewayCluster(String name, StackSettings settings, GatewayPlan plan, Providers providers,
                           ComponentResourceOptions options) {
-        super(TYPE, name, options);
-        this.name = name;
-        this.namespace = settings.kubernetes().namespace();
-        this.environment = settings.environment();
-        this.opts = CustomResourceOptions.builder().parent(this).provider(providers.kubernetes()).build();
+        super(TYPE, name, settings, providers, options);
         var g = settings.gateway();
         int generation = g.credentialGeneration();
 
@@ -136,8 +128,7 @@ public final class GatewayCluster extends ComponentResource {
     }
 
     private ObjectMetaArgs meta(String objectName, String component) {
-        return ObjectMetaArgs.builder().name(objectName).namespace(namespace)
-                .labels(Labels.of(GatewayPlan.GATEWAY, GatewayPlan.GATEWAY, component, environment)).build();
+        return meta(GatewayPlan.GATEWAY, objectName, component);
     }
 
     private void collector(String objectName, String component, String yaml, String rollKey, int replicas,

@@ -49,13 +49,13 @@ import com.pulumi.kubernetes.networking.v1.Ingress;
 import com.pulumi.kubernetes.networking.v1.IngressArgs;
 import com.pulumi.kubernetes.policy.v1.PodDisruptionBudget;
 import com.pulumi.kubernetes.policy.v1.PodDisruptionBudgetArgs;
-import com.pulumi.resources.ComponentResource;
 import com.pulumi.resources.ComponentResourceOptions;
 import com.pulumi.resources.CustomResourceOptions;
 import io.tracingplatform.Providers;
 import io.tracingplatform.config.DerivedCredentials;
 import io.tracingplatform.config.StackSettings;
 import io.tracingplatform.k8s.Hardening;
+import io.tracingplatform.k8s.KubernetesComponent;
 import io.tracingplatform.k8s.Labels;
 import io.tracingplatform.k8s.Monitoring;
 import io.tracingplatform.k8s.Names;
@@ -70,23 +70,15 @@ import java.util.Map;
  * organisations are made by {@code grafana_org_sync.py}, run as a Job named after the desired state's hash
  * (a changed document is a new Job, run once by {@code pulumi up}) and as a CronJob that repairs drift.
  */
-public final class GrafanaCluster extends ComponentResource {
+public final class GrafanaCluster extends KubernetesComponent {
     public static final String TYPE = "tracing-platform:grafana:GrafanaCluster";
     static final int UID = 472; // the grafana image's user
     static final int SYNC_UID = 65534; // nobody: the sync needs no identity of its own
 
-    private final String name;
-    private final String namespace;
-    private final String environment;
-    private final CustomResourceOptions opts;
 
     public GrafanaCluster(String name, StackSettings settings, GrafanaPlan plan, Providers providers,
                           ComponentResourceOptions options) {
-        super(TYPE, name, options);
-        this.name = name;
-        this.namespace = settings.kubernetes().namespace();
-        this.environment = settings.environment();
-        this.opts = CustomResourceOptions.builder().parent(this).provider(providers.kubernetes()).build();
+        super(TYPE, name, settings, providers, options);
         var g = settings.grafana();
         var secretOpts = CustomResourceOptions.builder().parent(this).provider(providers.kubernetes())
                 .additionalSecretOutputs(List.of("stringData", "data")).build();
@@ -168,8 +160,7 @@ public final class GrafanaCluster extends ComponentResource {
     }
 
     private ObjectMetaArgs meta(String objectName, String component) {
-        return ObjectMetaArgs.builder().name(objectName).namespace(namespace)
-                .labels(Labels.of(GrafanaPlan.NAME, GrafanaPlan.NAME, component, environment)).build();
+        return meta(GrafanaPlan.NAME, objectName, component);
     }
 
     private static EnvVarArgs fromSecret(String env, String key) {

@@ -25,12 +25,12 @@ import com.pulumi.kubernetes.core.v1.inputs.VolumeArgs;
 import com.pulumi.kubernetes.core.v1.inputs.VolumeMountArgs;
 import com.pulumi.kubernetes.meta.v1.inputs.LabelSelectorArgs;
 import com.pulumi.kubernetes.meta.v1.inputs.ObjectMetaArgs;
-import com.pulumi.resources.ComponentResource;
 import com.pulumi.resources.ComponentResourceOptions;
 import com.pulumi.resources.CustomResourceOptions;
 import io.tracingplatform.Providers;
 import io.tracingplatform.config.StackSettings;
 import io.tracingplatform.k8s.Hardening;
+import io.tracingplatform.k8s.KubernetesComponent;
 import io.tracingplatform.k8s.Labels;
 import io.tracingplatform.k8s.Names;
 import io.tracingplatform.k8s.Workloads;
@@ -42,24 +42,16 @@ import java.util.Map;
  * StatefulSet with a retained volume, hardened like every platform container, plus the headless Service through
  * whose DNS records Prometheus finds the platform's metrics ports (no API access, no token).
  */
-public final class LocalBackends extends ComponentResource {
+public final class LocalBackends extends KubernetesComponent {
     public static final String TYPE = "tracing-platform:local:LocalBackends";
     static final int PROMETHEUS_UID = 65534; // the prom/prometheus image's user (nobody)
     static final int LOKI_UID = 10001; // the grafana/loki image's user
 
-    private final String name;
-    private final String namespace;
-    private final String environment;
-    private final CustomResourceOptions opts;
     private final CustomResourceOptions retained;
 
     public LocalBackends(String name, StackSettings settings, LocalBackendsPlan plan, Providers providers,
                          ComponentResourceOptions options) {
-        super(TYPE, name, options);
-        this.name = name;
-        this.namespace = settings.kubernetes().namespace();
-        this.environment = settings.environment();
-        this.opts = CustomResourceOptions.builder().parent(this).provider(providers.kubernetes()).build();
+        super(TYPE, name, settings, providers, options);
         this.retained = CustomResourceOptions.builder().parent(this).provider(providers.kubernetes()).retainOnDelete(true).build();
         String p = LocalBackendsPlan.PROMETHEUS;
 
@@ -81,7 +73,7 @@ public final class LocalBackends extends ComponentResource {
     }
 
     private ObjectMetaArgs meta(String app) {
-        return ObjectMetaArgs.builder().name(app).namespace(namespace).labels(Labels.of(app, app, app, environment)).build();
+        return meta(app, app, app);
     }
 
     /** ConfigMap, StatefulSet with a retained volume, and Service of one single-binary backend. */
