@@ -64,7 +64,6 @@ public final class DataSources {
         tempo.put("lokiSearch", Map.of("datasourceUid", LOKI));
         tempo.put("search", Map.of("hide", false));
         tempo.put("traceQuery", Map.of("timeShiftEnabled", true, "spanStartTimeShift", "-30m", "spanEndTimeShift", "30m"));
-        tempo.put("streamingEnabled", Map.of("search", true, "metrics", true));
 
         var loki = new LinkedHashMap<String, Object>();
         loki.put("maxLines", 1000);
