@@ -2,7 +2,6 @@ package io.tracingplatform.cost;
 
 import io.tracingplatform.config.Durations;
 import io.tracingplatform.tenants.Tenant;
-import io.tracingplatform.tenants.TenantModel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +28,8 @@ public record CostReport(String stack, PriceTable prices, Optional<String> bucke
     public static final double COMPRESSION = 0.25;
     public static final double DEDUP_HOURS = 2;
     static final double GB = 1e9;
-    static final Pattern TENANT_ID = Pattern.compile(TenantModel.ID_PATTERN);
+    /** A folder Tempo could have written for a tenant (DNS-1123 label; Tempo itself allows more). */
+    static final Pattern TENANT_ID = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
     /**
      * One tenant's line.

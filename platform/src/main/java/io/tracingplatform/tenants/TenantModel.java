@@ -18,7 +18,11 @@ import java.util.List;
 public final class TenantModel {
     public static final String API_VERSION = "tracing-platform/v1";
     public static final String KIND = "Tenant";
-    public static final String ID_PATTERN = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+    /**
+     * A DNS-1123 label that starts with a letter: Grafana's org_mapping reads a number as an organisation id, so a
+     * tenant "12" would map its groups into whatever organisation has id 12.
+     */
+    public static final String ID_PATTERN = "[a-z]([-a-z0-9]*[a-z0-9])?";
     public static final int ID_MIN = 2;
     public static final int ID_MAX = 40;
     public static final String NAMESPACE_PATTERN = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
@@ -95,7 +99,7 @@ public final class TenantModel {
                 required("apiVersion", new Choice(List.of(API_VERSION)), "Always " + API_VERSION + "."),
                 required("kind", new Choice(List.of(KIND)), "Always " + KIND + "."),
                 required("id", new Str(ID_PATTERN, ID_MIN, ID_MAX, "a DNS-1123 label of " + ID_MIN + " to " + ID_MAX
-                                + " characters (lowercase letters, digits, '-')"),
+                                + " characters starting with a letter (lowercase letters, digits, '-')"),
                         "Tenant id: the X-Scope-OrgID, the bucket prefix, part of Kubernetes names and the Grafana organisation. Equals the file name."),
                 required("displayName", new Str(null, 1, 80, "1 to 80 characters"), "Team name as people know it."),
                 required("costCenter", new Str(null, 1, 64, "1 to 64 characters"), "Cost center storage costs are charged to."),
