@@ -104,7 +104,7 @@ public record GrafanaPlan(String image, String syncImage, Map<String, String> en
                 "options", Map.of("path", PROVISIONING + "/dashboards", "foldersFromFilesStructure", false))))));
         for (String name : Dashboards.PLATFORM) dashboards.put(name + ".json", Yaml.toJson(Dashboards.load(name)));
 
-        var env = env(settings, g, mappings);
+        var env = env(g, mappings);
         String configHash = Monitoring.configHash(env + "|" + datasourcesYaml + "|" + dashboards);
         String syncHash = Monitoring.configHash(desiredJson + "|" + script).substring(0, 10);
         return new GrafanaPlan(settings.release().image("grafana"), settings.release().image("orgSync"), env,
@@ -112,7 +112,7 @@ public record GrafanaPlan(String image, String syncImage, Map<String, String> en
     }
 
     /** Grafana's settings; secrets are added by the component from the Secret. */
-    static Map<String, String> env(StackSettings settings, GrafanaSettings g, List<RoleMapping> mappings) {
+    static Map<String, String> env(GrafanaSettings g, List<RoleMapping> mappings) {
         var env = new TreeMap<String, String>();
         env.put("GF_SERVER_HTTP_PORT", String.valueOf(PORT));
         g.rootUrl().ifPresent(u -> {
