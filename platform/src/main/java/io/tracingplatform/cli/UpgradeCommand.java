@@ -77,6 +77,7 @@ final class UpgradeCommand implements Runnable {
                 json.put("stack", report.stack());
                 json.put("from", report.from());
                 json.put("to", report.to());
+                json.put("direction", report.direction());
                 json.put("images", report.images());
                 json.put("rules", report.rules());
                 json.put("rollout", report.rollout());
@@ -94,7 +95,8 @@ final class UpgradeCommand implements Runnable {
         }
 
         static void print(UpgradePlanner.Report r, PrintWriter out, boolean diff) {
-            out.println("Upgrade plan for stack " + r.stack() + ": " + r.from() + " -> " + r.to());
+            out.println("Upgrade plan for stack " + r.stack() + ": " + r.from() + " -> " + r.to()
+                    + (r.direction().equals("rollback") ? " (a rollback)" : ""));
             if (r.from().equals(r.to())) out.println("  (the stack already runs " + r.to() + ": nothing to upgrade)");
             out.println();
             out.println("Images:");
@@ -106,7 +108,9 @@ final class UpgradeCommand implements Runnable {
                 r.facts().forEach(f -> out.println("  - " + f));
             }
             out.println();
-            out.println("Breaking changes crossed (release catalog rules):");
+            out.println(r.direction().equals("rollback")
+                    ? "Breaking changes crossed backwards (their actions say whether " + r.to() + " reads what " + r.from() + " wrote):"
+                    : "Breaking changes crossed (release catalog rules):");
             if (r.rules().isEmpty()) out.println("  none");
             for (var rule : r.rules()) {
                 out.println("  [" + (rule.handled() ? "handled" : "ACTION REQUIRED") + "] " + rule.id() + " (" + rule.component() + " " + rule.since() + ")");

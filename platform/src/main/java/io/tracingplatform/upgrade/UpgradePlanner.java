@@ -71,7 +71,11 @@ public final class UpgradePlanner {
     /** A resource the real engine would replace (or delete), and whether data lives in it. */
     public record Replacement(String urn, String type, String name, String reason, boolean stateful) {}
 
-    public record Report(String stack, String from, String to, List<String> facts, List<ImageChange> images,
+    /**
+     * @param direction upgrade, rollback (to an older release: the rules listed are crossed backwards, so
+     *     their checks need not hold; their actions say whether the older version reads what the newer wrote) or none
+     */
+    public record Report(String stack, String from, String to, String direction, List<String> facts, List<ImageChange> images,
                          List<RuleResult> rules, List<Stage> rollout, List<Replacement> replacements,
                          List<ConfigDiff> configDiffs) {
         /** Stateful replacements and rules the target's configs do not satisfy. */
@@ -79,7 +83,9 @@ public final class UpgradePlanner {
             var out = new ArrayList<String>();
             replacements.stream().filter(Replacement::stateful)
                     .forEach(r -> out.add("replaces stateful " + r.type() + " " + r.name() + ": " + r.reason()));
-            rules.stream().filter(r -> !r.handled()).forEach(r -> out.add("rule " + r.id() + ": " + String.join("; ", r.failures())));
+            if (!direction.equals("rollback")) {
+                rules.stream().filter(r -> !r.handled()).forEach(r -> out.add("rule " + r.id() + ": " + String.join("; ", r.failures())));
+            }
             return out;
         }
     }
@@ -96,15 +102,17 @@ public final class UpgradePlanner {
             String b = to.images().getOrDefault(c, "(none)");
             if (!a.equals(b)) images.add(new ImageChange(c, a, b));
         }
+        int order = from.name().compareTo(to.name()); // YYYY.MM names sort by date
+        String direction = order < 0 ? "upgrade" : order > 0 ? "rollback" : "none";
         var rules = new ArrayList<RuleResult>();
-        for (var rule : catalog.crossing(from, to)) {
+        for (var rule : order > 0 ? catalog.crossing(to, from) : catalog.crossing(from, to)) {
             var failures = RuleChecks.failures(rule, target, tenantIds);
             rules.add(new RuleResult(rule.id(), rule.component(), rule.since(), rule.source(), rule.change(), rule.action(),
                     failures.isEmpty(), failures));
         }
         var replacements = replacements(current, target);
         var rollout = rollout(current, target);
-        return new Report(stack, from.name(), to.name(), to.facts(), images, rules, rollout, replacements, configDiffs(current, target));
+        return new Report(stack, from.name(), to.name(), direction, to.facts(), images, rules, rollout, replacements, configDiffs(current, target));
     }
 
     /** Resources present at both releases whose replacement-causing fields differ, and those the target drops. */

@@ -76,6 +76,16 @@ class UpgradePlanTest {
         assertEquals(List.of(), r.configDiffs());
     }
 
+    @Test
+    void aRollbackListsTheRulesItCrossesBackwardsWithoutBlockingOnThem() {
+        var r = report("local", "2026.11", "2026.08");
+        assertEquals("rollback", r.direction());
+        assertEquals(List.of("tempo-2.10.6-opencensus-receiver-removed", "otelcol-0.159-removed-components"),
+                r.rules().stream().map(UpgradePlanner.RuleResult::id).toList());
+        assertEquals(List.of(), r.blockers(), "the older release never needed these checks");
+        assertEquals("upgrade", report("local", "2026.08", "2026.11").direction());
+    }
+
     /** Data safety: no pair of consecutive catalog releases replaces a stateful resource on any stack. */
     @ParameterizedTest
     @ValueSource(strings = {"local", "dev", "staging", "prod"})
@@ -187,7 +197,7 @@ class UpgradePlanTest {
         var ok = MainTest.run("upgrade", "plan", "--stack", "prod", "--to", "2026.11", "--format", "json");
         assertEquals(0, ok.code(), ok.err());
         var json = Yaml.JSON.readTree(ok.out());
-        assertEquals(List.of("stack", "from", "to", "images", "rules", "rollout", "replacements", "configDiffs", "facts", "blockers"),
+        assertEquals(List.of("stack", "from", "to", "direction", "images", "rules", "rollout", "replacements", "configDiffs", "facts", "blockers"),
                 new ArrayList<String>() {{ json.fieldNames().forEachRemaining(this::add); }});
         var unknown = MainTest.run("upgrade", "plan", "--stack", "prod", "--to", "2027.01");
         assertEquals(2, unknown.code());
