@@ -21,6 +21,9 @@ public final class Dashboards {
     /** Each tenant organisation, written by the organisation sync. */
     public static final String TENANT_USAGE = "tenant-usage";
 
+    /** Parsed once: every tenant's usage dashboard is a copy of it (plan time grows with the tenants). */
+    private static final JsonNode TENANT_USAGE_TEMPLATE = load(TENANT_USAGE);
+
     private Dashboards() {}
 
     public static JsonNode load(String name) {
@@ -35,7 +38,7 @@ public final class Dashboards {
 
     /** The usage dashboard of one tenant: its limits as the dashboard's constants. */
     static JsonNode tenantUsage(TenantEnvironment t) {
-        var dashboard = (ObjectNode) load(TENANT_USAGE);
+        var dashboard = (ObjectNode) TENANT_USAGE_TEMPLATE.deepCopy();
         var constants = Map.of(
                 "rate_limit_bytes", String.valueOf(Math.round(t.rateLimitMBps() * 1_000_000)),
                 "burst_bytes", String.valueOf(Math.round(t.burstMB() * 1_000_000)),
