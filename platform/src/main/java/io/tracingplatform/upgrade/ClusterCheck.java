@@ -43,10 +43,8 @@ public final class ClusterCheck {
             boolean deployment = r.type().equals("kubernetes:apps/v1:Deployment");
             boolean statefulSet = r.type().equals("kubernetes:apps/v1:StatefulSet");
             if (!deployment && !statefulSet) continue;
-            @SuppressWarnings("unchecked")
-            var meta = (Map<String, Object>) r.inputs().get("metadata");
-            String name = String.valueOf(meta.get("name"));
-            String ns = String.valueOf(meta.getOrDefault("namespace", namespace));
+            String name = RuleChecks.name(r);
+            String ns = java.util.Objects.toString(UpgradePlanner.at(r.inputs(), "metadata.namespace"), namespace);
             String kind = deployment ? "Deployment" : "StatefulSet";
             String object = kind + " " + ns + "/" + name;
             expectedImages.put(object, images(r.inputs()));

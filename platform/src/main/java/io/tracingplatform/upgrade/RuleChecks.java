@@ -89,8 +89,7 @@ public final class RuleChecks {
         return out;
     }
 
-    @SuppressWarnings("unchecked")
     static String name(Plan.PlannedResource r) {
-        return r.inputs().get("metadata") instanceof Map<?, ?> m ? String.valueOf(((Map<String, Object>) m).get("name")) : "";
+        return java.util.Objects.toString(UpgradePlanner.at(r.inputs(), "metadata.name"), "");
     }
 }
