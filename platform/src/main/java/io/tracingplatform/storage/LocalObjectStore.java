@@ -81,6 +81,15 @@ public final class LocalObjectStore extends ComponentResource {
                 .automountServiceAccountToken(false)
                 .build(), opts);
 
+        // Tempo's storage identity: on AWS TraceStorage creates it with the IRSA role; here the bucket users read the
+        // credentials Secret instead, but their pods still name this ServiceAccount, and the API server refuses a pod
+        // whose ServiceAccount does not exist (found by the real-server suite's pod admission check).
+        new ServiceAccount(Names.child(name, "tempo-service-account"), ServiceAccountArgs.builder()
+                .metadata(ObjectMetaArgs.builder().name(plan.tempo(settings).serviceAccount()).namespace(ns)
+                        .labels(Labels.of("tempo", "tempo", "storage", env)).build())
+                .automountServiceAccountToken(false) // Tempo never calls the Kubernetes API
+                .build(), opts);
+
         var credentialEnv = List.of(
                 secretEnv("MINIO_ROOT_USER", "AWS_ACCESS_KEY_ID"),
                 secretEnv("MINIO_ROOT_PASSWORD", "AWS_SECRET_ACCESS_KEY"));
