@@ -183,7 +183,9 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
         c.exporter("loadbalancing/sampler", Map.of(
                 "routing_key", "traceID",
                 "protocol", Map.of("otlp", Map.of("tls", Map.of("insecure", true))),
-                "resolver", Map.of("dns", Map.of("hostname", samplerHost, "port", OTLP_GRPC)),
+                // A string: contrib's loadbalancingexporter DNSResolver declares `Port string` and the collector decodes
+                // without weak typing, so an int stops the gateway at start (otelcol validate, real-server suite).
+                "resolver", Map.of("dns", Map.of("hostname", samplerHost, "port", String.valueOf(OTLP_GRPC))),
                 "sending_queue", Map.of("enabled", true, "storage", "file_storage/queue", "queue_size", queueSize)));
         c.addExporter(pipeline, "loadbalancing/sampler");
     }
