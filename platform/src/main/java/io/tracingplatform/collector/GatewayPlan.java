@@ -186,7 +186,10 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
                 // A string: contrib's loadbalancingexporter DNSResolver declares `Port string` and the collector decodes
                 // without weak typing, so an int stops the gateway at start (otelcol validate, real-server suite).
                 "resolver", Map.of("dns", Map.of("hostname", samplerHost, "port", String.valueOf(OTLP_GRPC))),
-                "sending_queue", Map.of("enabled", true, "storage", "file_storage/queue", "queue_size", queueSize)));
+                // num_consumers explicitly: the load-balancing exporter's default queue has none, and otelcol 0.140.1
+                // refuses the config ("sending_queue: `num_consumers` must be positive", real-server suite).
+                "sending_queue", Map.of("enabled", true, "storage", "file_storage/queue", "queue_size", queueSize,
+                        "num_consumers", 4)));
         c.addExporter(pipeline, "loadbalancing/sampler");
     }
 
