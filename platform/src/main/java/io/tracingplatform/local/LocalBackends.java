@@ -122,7 +122,8 @@ public final class LocalBackends extends KubernetesComponent {
                 .build(), retained);
         new Service(Names.child(name, app + "-service"), ServiceArgs.builder()
                 .metadata(meta(app))
-                .spec(ServiceSpecArgs.builder().selector(selector)
+                // Headless: it governs the StatefulSet (serviceName); one pod, so DNS gives its address.
+                .spec(ServiceSpecArgs.builder().clusterIP("None").selector(selector)
                         .ports(ServicePortArgs.builder().name("http").port(port).targetPort(port).protocol("TCP").build()).build())
                 .build(), opts);
     }

@@ -146,6 +146,7 @@ public final class LocalObjectStore extends ComponentResource {
         new Service(Names.child(name, "service"), ServiceArgs.builder()
                 .metadata(ObjectMetaArgs.builder().name(APP).namespace(ns).labels(labels).build())
                 .spec(ServiceSpecArgs.builder()
+                        .clusterIP("None") // it governs the StatefulSet (serviceName); one pod, so DNS gives its address
                         .selector(selector)
                         .ports(ServicePortArgs.builder().name("s3").port(StoragePlan.LOCAL_PORT)
                                 .targetPort(StoragePlan.LOCAL_PORT).build())

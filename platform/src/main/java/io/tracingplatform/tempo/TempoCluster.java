@@ -107,7 +107,9 @@ public final class TempoCluster extends ComponentResource {
                     .data(Map.of("tempo.yaml", plan.configs().get(w.name())))
                     .build(), opts);
             workload(w, plan, settings, storage);
-            service(w.name(), w.name(), Labels.selector(APP, APP, w.name()), w.servicePorts(), false, false);
+            // A StatefulSet's serviceName must name a headless Service (per-pod DNS records; the API docs' contract).
+            // Clients reach these targets through the ring, not the Service, so nothing needs a virtual IP.
+            service(w.name(), w.name(), Labels.selector(APP, APP, w.name()), w.servicePorts(), w.statefulSet(), false);
             if (w.size().replicas() > 1) disruptionBudget(w.name(), w.statefulSet());
             if (w.hpa()) autoscaler(w, settings.tempo().hpaMaxFactor());
         }
