@@ -2,7 +2,6 @@ package io.tracingplatform.real;
 
 import static io.tracingplatform.real.Checks.ACCEPT;
 import static io.tracingplatform.real.Checks.REJECT;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tracingplatform.Plans;
 import io.tracingplatform.yaml.Yaml;
@@ -35,19 +34,6 @@ class PrometheusRealTest {
 
     static Path bin(String name) {
         return Servers.bin("debian/prometheus", version(), name);
-    }
-
-    @Test
-    void debiansPrometheusIsTheLineTheReleasesPin() {
-        for (String stack : Plans.STACKS) {
-            String image = Servers.release(stack).version("prometheus").replaceFirst("^v", "");
-            assertEquals(line(image), line(version()), "stack " + stack + " pins prom/prometheus:" + image
-                    + "; the suite's Prometheus (platform/servers/versions.properties) must be of the same minor line");
-        }
-    }
-
-    static String line(String version) {
-        return version.replaceFirst("^(\\d+\\.\\d+).*$", "$1");
     }
 
     @Test

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Servers {
     private static final Path ROOT = Path.of("platform", "servers");
     private static final Map<String, Path> INSTALLED = new ConcurrentHashMap<>();
+    private static final Map<String, String> UNAVAILABLE = new ConcurrentHashMap<>();
 
     private Servers() {}
 
@@ -52,9 +53,26 @@ public final class Servers {
         return bin;
     }
 
+    /**
+     * A registry refuses something the pinned version needs (the recipe's exit 3): final here, so checks record
+     * "not run" with this reason instead of failing; every other build failure fails the check.
+     */
+    public static final class Unavailable extends RuntimeException {
+        Unavailable(String message) {
+            super(message);
+        }
+    }
+
     /** The installed folder of a program at a version ({@code bin/}, and whatever else its recipe installs). */
     public static Path home(String program, String version) {
-        return INSTALLED.computeIfAbsent(program + "@" + version, k -> build(program, version));
+        String key = program + "@" + version;
+        if (UNAVAILABLE.containsKey(key)) throw new Unavailable(UNAVAILABLE.get(key));
+        try {
+            return INSTALLED.computeIfAbsent(key, k -> build(program, version));
+        } catch (Unavailable e) {
+            UNAVAILABLE.put(key, e.getMessage());
+            throw e;
+        }
     }
 
     private static Path build(String program, String version) {
@@ -66,6 +84,11 @@ public final class Servers {
             String out = new String(p.getInputStream().readAllBytes()).trim();
             // Cold builds of Go programs take minutes on 2 cores; the fork timeout of the real profile bounds it.
             int code = p.waitFor();
+            if (code == 3) {
+                String log2 = Files.readString(log);
+                throw new Unavailable(program + " " + version + " cannot be had here: " + log2.lines()
+                        .filter(l -> l.startsWith("UNAVAILABLE: ")).map(l -> l.substring(13)).findFirst().orElse(Proc.tail(log2, 3)));
+            }
             if (code != 0 || out.isEmpty()) {
                 throw new AssertionError("could not build or install " + program + " " + version + " (exit " + code
                         + "); full log " + log + "; retry with: platform/servers/build " + program + " " + version

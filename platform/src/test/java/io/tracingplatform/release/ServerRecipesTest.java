@@ -1,0 +1,85 @@
+package io.tracingplatform.release;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tracingplatform.Reference;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real-server suite's recipes (platform/servers) cannot drift from the release catalog: each release's collector
+ * has a builder manifest with exactly its components, at the versions of the upstream distribution of that image.
+ */
+class ServerRecipesTest {
+    static final Path SERVERS = Path.of("platform", "servers");
+    static final Pattern GOMOD = Pattern.compile("^\\s*- gomod: (\\S+) (v\\S+)(?:\\s*#\\s*(\\S+))?");
+
+    @Test
+    void everyReleaseHasABuilderManifestWithExactlyItsComponents() throws IOException {
+        for (var release : ReleaseCatalog.builtIn().all()) {
+            String version = release.version("otelcolContrib");
+            Path manifest = SERVERS.resolve("otelcol").resolve("manifest-" + version + ".yaml");
+            assertTrue(Files.exists(manifest), "release " + release.name() + " pins otelcol-contrib " + version
+                    + " but " + manifest + " does not exist: add a builder manifest for it");
+            var components = new TreeSet<String>();
+            for (String line : Files.readAllLines(manifest)) {
+                var m = GOMOD.matcher(line);
+                if (m.find() && m.group(3) != null) components.add(m.group(3));
+            }
+            assertEquals(new TreeSet<>(release.collectorComponents()), components, manifest
+                    + ": the components (trailing '# kind/type' of each gomod line) must be the release's collectorComponents");
+            assertTrue(Files.readString(manifest).contains("version: " + version), manifest + ": dist.version must be " + version);
+        }
+    }
+
+    /** Each module at the version the upstream distribution of that image uses, unless the line says why not. */
+    @Test
+    void manifestModulesAreThoseOfTheUpstreamDistribution() throws IOException {
+        for (var release : ReleaseCatalog.builtIn().all()) {
+            String version = release.version("otelcolContrib");
+            // The upstream manifests are named by release tag: v0.140.0 builds dist 0.140.1.
+            Path upstream = Reference.require("otelcol/otelcol-contrib-manifest-v" + version.replaceFirst("\\.\\d+$", ".0") + ".yaml");
+            Map<String, String> upstreamModules = modules(Files.readString(upstream));
+            var lines = Files.readAllLines(SERVERS.resolve("otelcol").resolve("manifest-" + version + ".yaml"));
+            for (int i = 0; i < lines.size(); i++) {
+                var m = GOMOD.matcher(lines.get(i));
+                if (!m.find() || m.group(3) == null) continue;
+                String expected = upstreamModules.get(m.group(1));
+                boolean explained = i > 0 && lines.get(i - 1).contains("DEVIATION") || lines.get(Math.max(0, i - 2)).contains("DEVIATION");
+                assertTrue(m.group(2).equals(expected) || explained, "manifest-" + version + ".yaml line " + (i + 1) + ": "
+                        + m.group(1) + " " + m.group(2) + ", upstream " + expected + " (a different version needs a DEVIATION comment)");
+            }
+        }
+    }
+
+    /** The suite runs Debian's Prometheus: it must be of the minor line every release's prom/prometheus image is. */
+    @Test
+    void suitesPrometheusIsTheLineTheReleasesPin() {
+        String pinned = io.tracingplatform.real.Servers.pin("debian/prometheus");
+        for (var release : ReleaseCatalog.builtIn().all()) {
+            String image = release.version("prometheus").replaceFirst("^v", "");
+            assertEquals(line(image), line(pinned), "release " + release.name() + " pins prom/prometheus:" + image
+                    + "; platform/servers/versions.properties pins debian/prometheus " + pinned + ": the minor lines must match");
+        }
+    }
+
+    static String line(String version) {
+        return version.replaceFirst("^(\\d+\\.\\d+).*$", "$1");
+    }
+
+    static Map<String, String> modules(String manifest) {
+        var out = new LinkedHashMap<String, String>();
+        for (String line : manifest.split("\n")) {
+            var m = GOMOD.matcher(line);
+            if (m.find()) out.put(m.group(1), m.group(2));
+        }
+        return out;
+    }
+}
