@@ -49,7 +49,7 @@ class PlanTest(unittest.TestCase):
     def test_a_fresh_grafana_gets_every_organisation_source_and_dashboard(self):
         actions = sync.plan(self.desired, {"orgs": [main_org()]})
         n = len(self.tenants)
-        self.assertEqual(["create-datasource"] * (3 * n) + ["create-org"] * n + ["put-dashboard"] * n, ops(actions))
+        self.assertEqual(["create-datasource"] * (3 * n) + ["create-org"] * n + ["put-dashboard"] * (2 * n), ops(actions))
         # An organisation is created before anything is written into it.
         for tenant in self.tenants:
             first = next(i for i, a in enumerate(actions) if a.get("name") == tenant or a.get("org") == tenant)
