@@ -21,22 +21,23 @@ def load_desired():
 
 
 def main_org():
-    return {"id": 1, "name": "Main Org.", "datasources": {}, "dashboards": {}, "users": []}
+    return {"id": 1, "name": "Main Org.", "member": True, "datasources": {}, "dashboards": {}, "users": []}
 
 
 def converged(desired, first_id=2):
     """What Grafana holds after a successful sync of `desired`."""
     orgs = [main_org()]
     for i, org in enumerate(desired["organisations"]):
-        orgs.append({"id": first_id + i, "name": org["name"],
-                     "datasources": {d["uid"]: sync.fingerprint(d) for d in org["datasources"]},
+        orgs.append({"id": first_id + i, "name": org["name"], "member": True,
+                     "datasources": {d["uid"]: sync.visible(d) for d in org["datasources"]},
                      "dashboards": {d["uid"]: sync.fingerprint(d["model"]) for d in org["dashboards"]},
                      "users": [{"userId": 7 + i, "login": "someone-" + org["name"]}]})
     return {"orgs": orgs}
 
 
-def ops(actions):
-    return sorted(a["op"] for a in actions)
+def ops(actions, refresh=False):
+    """The ops of a plan; the write-only refresh of every managed data source left out unless asked for."""
+    return sorted(a["op"] for a in actions if refresh or a["op"] != "refresh-datasource")
 
 
 class PlanTest(unittest.TestCase):
@@ -48,14 +49,16 @@ class PlanTest(unittest.TestCase):
     def test_a_fresh_grafana_gets_every_organisation_source_and_dashboard(self):
         actions = sync.plan(self.desired, {"orgs": [main_org()]})
         n = len(self.tenants)
-        self.assertEqual(["create-datasource"] * (3 * n) + ["create-org"] * n + ["put-dashboard"] * n, ops(actions))
+        self.assertEqual(["create-datasource"] * (3 * n) + ["create-org"] * n + ["put-dashboard"] * (2 * n), ops(actions))
         # An organisation is created before anything is written into it.
         for tenant in self.tenants:
             first = next(i for i, a in enumerate(actions) if a.get("name") == tenant or a.get("org") == tenant)
             self.assertEqual("create-org", actions[first]["op"], tenant)
 
-    def test_a_converged_grafana_needs_nothing(self):
-        self.assertEqual([], sync.plan(self.desired, converged(self.desired)))
+    def test_a_converged_grafana_needs_only_the_write_only_values_again(self):
+        actions = sync.plan(self.desired, converged(self.desired))
+        self.assertEqual(["refresh-datasource"] * (3 * len(self.tenants)), ops(actions, refresh=True),
+                         "secure header values cannot be read back, so every managed source is written again")
 
     def test_a_changed_limit_rewrites_only_that_tenants_dashboard(self):
         current = converged(self.desired)
@@ -64,67 +67,89 @@ class PlanTest(unittest.TestCase):
         for v in payments["dashboards"][0]["model"]["templating"]["list"]:
             if v["name"] == "rate_limit_bytes":
                 v["query"] = "30000000"
-        actions = sync.plan(changed, current)
+        actions = [a for a in sync.plan(changed, current) if a["op"] != "refresh-datasource"]
         self.assertEqual([{"op": "put-dashboard", "org": 3, "tenant": "payments", "uid": "tp-tenant-usage",
                            "fingerprint": sync.fingerprint(payments["dashboards"][0]["model"])}], actions)
 
-    def test_a_changed_header_value_updates_the_data_source(self):
+    def test_a_changed_url_or_header_name_is_drift_and_named(self):
         current = converged(self.desired)
-        changed = copy.deepcopy(self.desired)
-        changed["organisations"][0]["datasources"][0]["secureJsonData"]["httpHeaderValue1"] = "someone-else"
-        actions = sync.plan(changed, current)
-        self.assertEqual(["update-datasource"], ops(actions))
-        self.assertEqual("claims", actions[0]["tenant"])
+        claims = next(o for o in current["orgs"] if o["name"] == "claims")
+        claims["datasources"]["tp-tempo"]["url"] = "http://elsewhere"
+        claims["datasources"]["tp-loki"]["jsonData"] = dict(claims["datasources"]["tp-loki"]["jsonData"], httpHeaderName1="X-Other")
+        claims["datasources"]["tp-prometheus"]["secureJsonFields"] = []
+        actions = [a for a in sync.plan(self.desired, current) if a["op"] == "update-datasource"]
+        self.assertEqual({"tp-tempo": ["url"], "tp-loki": ["jsonData"], "tp-prometheus": ["secureJsonFields"]},
+                         {a["uid"]: a["drift"] for a in actions})
+        self.assertEqual({"claims"}, {a["tenant"] for a in actions})
 
     def test_an_offboarded_tenant_loses_access_and_keeps_its_dashboards(self):
         current = converged(self.desired)
         gone = copy.deepcopy(current)
-        gone["orgs"].append({"id": 9, "name": "oldteam",
-                             "datasources": {"tp-tempo": "x", "tp-loki": "y", "tp-prometheus": "z", "their-own": None},
+        gone["orgs"].append({"id": 9, "name": "oldteam", "member": True,
+                             "datasources": {"tp-tempo": {}, "tp-loki": {}, "tp-prometheus": {}, "their-own": {}},
                              "dashboards": {"tp-tenant-usage": "h", "their-dashboard": None},
                              "users": [{"userId": 41, "login": "alice"}]})
-        actions = sync.plan(self.desired, gone)
+        actions = [a for a in sync.plan(self.desired, gone) if a["op"] != "refresh-datasource"]
         self.assertEqual([
-            {"op": "delete-datasource", "org": 9, "uid": "tp-loki"},
-            {"op": "delete-datasource", "org": 9, "uid": "tp-prometheus"},
-            {"op": "delete-datasource", "org": 9, "uid": "tp-tempo"},
-            {"op": "remove-user", "org": 9, "userId": 41, "login": "alice"},
-            {"op": "rename-org", "org": 9, "name": "oldteam (offboarded)"},
+            {"op": "delete-datasource", "org": 9, "was": "oldteam", "uid": "tp-loki"},
+            {"op": "delete-datasource", "org": 9, "was": "oldteam", "uid": "tp-prometheus"},
+            {"op": "delete-datasource", "org": 9, "was": "oldteam", "uid": "tp-tempo"},
+            {"op": "remove-user", "org": 9, "was": "oldteam", "userId": 41, "login": "alice"},
+            {"op": "rename-org", "org": 9, "was": "oldteam", "name": "oldteam (offboarded)"},
         ], actions)
         # Once disabled it is left alone.
         disabled = copy.deepcopy(current)
-        disabled["orgs"].append({"id": 9, "name": "oldteam (offboarded)", "datasources": {"their-own": None},
+        disabled["orgs"].append({"id": 9, "name": "oldteam (offboarded)", "member": True, "datasources": {"their-own": {}},
                                  "dashboards": {"tp-tenant-usage": "h"}, "users": []})
-        self.assertEqual([], sync.plan(self.desired, disabled))
+        self.assertEqual([], ops(sync.plan(self.desired, disabled)))
 
     def test_an_organisation_the_platform_did_not_make_is_never_touched(self):
         current = converged(self.desired)
-        current["orgs"].append({"id": 12, "name": "finance", "datasources": {"finance-prom": None},
+        current["orgs"].append({"id": 12, "name": "finance", "member": True, "datasources": {"finance-prom": {}},
                                 "dashboards": {}, "users": [{"userId": 5, "login": "bob"}]})
-        self.assertEqual([], sync.plan(self.desired, current))
+        # Not a member: the sync could not even read it, and never plans anything there, marker or not.
+        current["orgs"].append({"id": 13, "name": "sso-admins-own", "member": False, "datasources": {},
+                                "dashboards": {}, "users": []})
+        self.assertEqual([], ops(sync.plan(self.desired, current)))
+
+    def test_a_tenant_whose_name_is_taken_by_a_foreign_organisation_is_refused_not_written(self):
+        current = converged(self.desired)
+        payments = next(o for o in current["orgs"] if o["name"] == "payments")
+        payments.update({"member": False, "datasources": {}, "dashboards": {}})
+        actions = sync.plan(self.desired, current)
+        self.assertEqual([{"op": "refuse-org", "org": payments["id"], "tenant": "payments"}],
+                         [{k: v for k, v in a.items() if k != "reason"} for a in actions if a.get("tenant") == "payments"])
+
+    def test_an_unreadable_organisation_is_refused_and_the_others_planned(self):
+        current = converged(self.desired)
+        claims = next(o for o in current["orgs"] if o["name"] == "claims")
+        claims["error"] = "cannot read it: HTTP 500"
+        actions = sync.plan(self.desired, current)
+        self.assertEqual(["refuse-org"], [a["op"] for a in actions if a.get("tenant") == "claims"])
+        self.assertEqual(6, sum(1 for a in actions if a.get("tenant") in ("payments", "webshop")))
 
     def test_a_returning_tenant_gets_its_old_organisation_back(self):
         current = converged(self.desired)
         payments = next(o for o in current["orgs"] if o["name"] == "payments")
         payments["name"] = "payments (offboarded)"
         payments["datasources"] = {}
-        actions = sync.plan(self.desired, current)
-        self.assertEqual({"op": "rename-org", "org": payments["id"], "name": "payments"}, actions[0])
+        actions = [a for a in sync.plan(self.desired, current) if a.get("tenant") == "payments"]
+        self.assertEqual({"op": "rename-org", "org": payments["id"], "name": "payments", "tenant": "payments"}, actions[0])
         self.assertEqual(["create-datasource"] * 3 + ["rename-org"], ops(actions))
 
     def test_a_managed_source_no_longer_wanted_goes_and_a_teams_own_stays(self):
         current = converged(self.desired)
         claims = next(o for o in current["orgs"] if o["name"] == "claims")
-        claims["datasources"]["tp-old-thing"] = "q"
-        claims["datasources"]["team-made"] = None
-        self.assertEqual([{"op": "delete-datasource", "org": claims["id"], "uid": "tp-old-thing"}],
-                         sync.plan(self.desired, current))
+        claims["datasources"]["tp-old-thing"] = {}
+        claims["datasources"]["team-made"] = {}
+        self.assertEqual([{"op": "delete-datasource", "org": claims["id"], "tenant": "claims", "uid": "tp-old-thing"}],
+                         [a for a in sync.plan(self.desired, current) if a["op"] != "refresh-datasource"])
 
-    def test_fingerprints_cover_secure_fields(self):
+    def test_what_is_compared_shows_which_secure_fields_are_set_never_their_values(self):
         ds = copy.deepcopy(self.desired["organisations"][0]["datasources"][0])
-        before = sync.fingerprint(ds)
-        ds["secureJsonData"]["httpHeaderValue1"] = "other"
-        self.assertNotEqual(before, sync.fingerprint(ds))
+        shown = sync.visible(ds)
+        self.assertEqual(["httpHeaderValue1"], shown["secureJsonFields"])
+        self.assertNotIn(ds["secureJsonData"]["httpHeaderValue1"], json.dumps(shown["secureJsonFields"]))
 
 
 class CommandLineTest(unittest.TestCase):

@@ -85,8 +85,9 @@ public final class TracingPlatform extends ComponentResource {
         var gatewayPlan = GatewayPlan.of(settings, inputs.tenants());
         new GatewayCluster(Names.child(name, "gateway"), settings, gatewayPlan, providers,
                 ComponentResourceOptions.builder().parent(this).dependsOn(ns, tempo).build());
-        // Grafana queries Tempo; its tenant organisations come from the same tenant list.
-        new GrafanaCluster(Names.child(name, "grafana"), settings, GrafanaPlan.of(settings, inputs.tenants()), providers,
+        // Grafana queries Tempo (streaming only where Tempo's own config enables it); its tenant organisations come
+        // from the same tenant list.
+        new GrafanaCluster(Names.child(name, "grafana"), settings, GrafanaPlan.of(settings, inputs.tenants(), tempoPlan), providers,
                 ComponentResourceOptions.builder().parent(this).dependsOn(ns, tempo).build());
         // Per tenant only what lives in its own namespaces; its limits are in the shared overrides and gateway config.
         for (var tenant : inputs.tenants()) {

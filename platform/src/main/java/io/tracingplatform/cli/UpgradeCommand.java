@@ -164,7 +164,8 @@ final class UpgradeCommand implements Runnable {
             var plan = OfflineEngine.plan(inputs);
             List<ClusterCheck.Finding> findings;
             try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config(ctx)).build()) {
-                findings = ClusterCheck.run(client, plan, settings.kubernetes().namespace());
+                findings = new java.util.ArrayList<>(ClusterCheck.run(client, plan, settings.kubernetes().namespace()));
+                findings.addAll(ClusterCheck.prerequisites(client, settings.grafana(), settings.kubernetes().namespace()));
             } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
                 Throwable root = e;
                 while (root.getCause() != null && root.getCause() != root) root = root.getCause();

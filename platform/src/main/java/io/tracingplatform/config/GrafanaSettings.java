@@ -26,6 +26,13 @@ import java.util.regex.Pattern;
  * @param ingressTlsSecret TLS Secret of the Ingress; required with ingressHost
  * @param adminPassword {@code tracing-platform:grafanaAdminPassword} (secret); default derived from the
  *     credentialSeed (HMAC), so a stack needs no extra secret
+ * @param secretKey {@code tracing-platform:grafanaSecretKey} (secret): Grafana's {@code [security] secret_key},
+ *     which encrypts every secure field in Grafana's database; default derived from the credentialSeed (HMAC). Kept
+ *     in its own Secret that later runs never change (a new value makes existing secure fields unreadable), so
+ *     changing it is the migration of runbooks/deploy-an-environment.md, never a side effect of a seed rotation
+ * @param ingressNamespaces namespaces whose pods may reach Grafana (its ingress controller); default
+ *     [ingress-nginx]; the organisation sync's pods may always, everything else is refused by a NetworkPolicy
+ * @param networkPolicy whether that NetworkPolicy is created; default true (needs a CNI that enforces policies)
  * @param sso generic OAuth (optional); tenant groups map to their organisations' roles
  * @param syncSchedule cron schedule of the organisation sync that repairs drift; default every 30 minutes
  * @param cpu, memory, cpuLimit, memoryLimit resources of a Grafana pod; default 250m, 512Mi, 1, 1Gi
@@ -35,7 +42,8 @@ public record GrafanaSettings(String lokiUrl, String prometheusUrl, Optional<Str
                               String databaseUser, Optional<Secret> databasePassword, String storageSize,
                               Optional<String> storageClass, Optional<String> rootUrl, Optional<String> ingressHost,
                               Optional<String> ingressClassName, Optional<String> ingressTlsSecret,
-                              Optional<Secret> adminPassword, Optional<Sso> sso, String syncSchedule, String cpu,
+                              Optional<Secret> adminPassword, Optional<Secret> secretKey, List<String> ingressNamespaces,
+                              boolean networkPolicy, Optional<Sso> sso, String syncSchedule, String cpu,
                               String memory, String cpuLimit, String memoryLimit) {
     static final Pattern URL = Pattern.compile("https?://[^\\s$]+");
     static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.-]+(:\\d{1,5})?");
@@ -90,6 +98,12 @@ public record GrafanaSettings(String lokiUrl, String prometheusUrl, Optional<Str
             f.problem("ingressTlsSecret", "is required with ingressHost: Grafana is never exposed without TLS.", "grafana-tls");
         }
         var adminPassword = root.secret("grafanaAdminPassword");
+        var secretKey = root.secret("grafanaSecretKey");
+        var ingressNamespaces = f.has("ingressNamespaces") ? f.stringList("ingressNamespaces") : List.of("ingress-nginx");
+        for (String n : ingressNamespaces) {
+            if (!n.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) f.problem("ingressNamespaces", "'" + n + "' is not a namespace name.", "ingress-nginx");
+        }
+        boolean networkPolicy = f.bool("networkPolicy", true);
         Optional<Sso> sso = Optional.empty();
         if (f.has("sso")) {
             var s = f.object("sso", true);
@@ -113,7 +127,8 @@ public record GrafanaSettings(String lokiUrl, String prometheusUrl, Optional<Str
         String memoryLimit = f.matching("memoryLimit", f.string("memoryLimit", local ? "512Mi" : "1Gi"), GatewaySettings.QUANTITY, "is not a memory quantity", "1Gi");
         f.finish();
         return new GrafanaSettings(loki, prometheus, platformTenant, replicas, database, host, dbName, dbUser, dbPassword,
-                size, storageClass, rootUrl, ingressHost, ingressClass, tls, adminPassword, sso, schedule, cpu, memory,
+                size, storageClass, rootUrl, ingressHost, ingressClass, tls, adminPassword, secretKey,
+                List.copyOf(ingressNamespaces), networkPolicy, sso, schedule, cpu, memory,
                 cpuLimit, memoryLimit);
     }
 }

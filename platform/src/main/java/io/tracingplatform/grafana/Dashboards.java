@@ -13,16 +13,22 @@ import java.util.Map;
 /**
  * The provisioned dashboards (JSON under {@code io/tracingplatform/grafana/dashboards/}): platform health,
  * tenants and storage for the platform admins' organisation, and a usage dashboard in every tenant's
- * organisation with that tenant's limits filled in (constant variables, set on the parsed JSON).
+ * organisation with that tenant's limits filled in (constant variables, set on the parsed JSON), and a traces
+ * dashboard a Viewer can use (Viewers cannot open Explore in Grafana OSS): search by service, errors and slow
+ * requests, trace ids that open the trace in the same dashboard, RED panels and the service graph.
  */
 public final class Dashboards {
     /** Main organisation, read by Grafana's file provider. */
     public static final List<String> PLATFORM = List.of("platform-health", "tenants", "storage");
     /** Each tenant organisation, written by the organisation sync. */
     public static final String TENANT_USAGE = "tenant-usage";
+    /** Each tenant organisation: find and open traces without Explore. */
+    public static final String TENANT_TRACES = "tenant-traces";
 
     /** Parsed once: every tenant's usage dashboard is a copy of it (plan time grows with the tenants). */
     private static final JsonNode TENANT_USAGE_TEMPLATE = load(TENANT_USAGE);
+    /** The same for every tenant (its data sources have the same uids in its own organisation): shared, never mutated. */
+    static final JsonNode TENANT_TRACES_MODEL = load(TENANT_TRACES);
 
     private Dashboards() {}
 

@@ -26,6 +26,14 @@ public final class DataSources {
     /** Every data source the platform manages has a uid with this prefix; the sync removes others it made. */
     public static final String MANAGED_PREFIX = "tp-";
 
+    /**
+     * Appended to the names of a tenant organisation's data sources. Names are unique per organisation (Grafana
+     * answers 409), and a team's own data source is likely to be called "Tempo": ours are not. The main
+     * organisation keeps the plain names: its provisioning finds data sources by name, and a renamed one with the
+     * same uid would be refused at Grafana's start.
+     */
+    public static final String TENANT_NAME_SUFFIX = " · tracing platform";
+
     /** Span-metrics label names of Tempo's metrics-generator (Tempo docs, span metrics: default dimensions). */
     static final String SERVICE_LABEL = "service";
 
@@ -35,9 +43,12 @@ public final class DataSources {
      * @param tempoUrl the query-frontend
      * @param tenantHeader the X-Scope-OrgID value: one tenant, or {@code a|b|c} for the admins ("" sends none)
      * @param exemplarLabel the label the metrics-generator writes trace ids under
+     * @param nameSuffix appended to every name ("" in the main organisation, {@link #TENANT_NAME_SUFFIX} in tenants')
+     * @param streaming Grafana's Tempo streaming (gRPC streams over Tempo's HTTP port) for search and metrics;
+     *     only where Tempo serves them ({@code stream_over_http_enabled}), else every search fails
      */
     static List<DataSource> correlated(String tempoUrl, String lokiUrl, String prometheusUrl, String tenantHeader,
-                                       String exemplarLabel) {
+                                       String exemplarLabel, String nameSuffix, boolean streaming) {
         var tempo = new LinkedHashMap<String, Object>();
         tempo.put("tracesToLogsV2", Map.of(
                 "datasourceUid", LOKI,
@@ -64,6 +75,9 @@ public final class DataSources {
         tempo.put("lokiSearch", Map.of("datasourceUid", LOKI));
         tempo.put("search", Map.of("hide", false));
         tempo.put("traceQuery", Map.of("timeShiftEnabled", true, "spanStartTimeShift", "-30m", "spanEndTimeShift", "30m"));
+        // Grafana's Tempo data source: jsonData.streamingEnabled.{search,metrics} (Grafana docs, Tempo data source,
+        // "Streaming"); written out either way, so the setting is visible and compared by the sync.
+        tempo.put("streamingEnabled", Map.of("search", streaming, "metrics", streaming));
 
         var loki = new LinkedHashMap<String, Object>();
         loki.put("maxLines", 1000);
@@ -81,9 +95,9 @@ public final class DataSources {
         prometheus.put("exemplarTraceIdDestinations", List.of(Map.of("name", exemplarLabel, "datasourceUid", TEMPO)));
 
         var list = new ArrayList<DataSource>();
-        list.add(DataSource.of(TEMPO, "Tempo", "tempo", tempoUrl, true, tempo, tenantHeader));
-        list.add(DataSource.of(LOKI, "Loki", "loki", lokiUrl, false, loki, tenantHeader));
-        list.add(DataSource.of(PROMETHEUS, "Prometheus (span metrics)", "prometheus", prometheusUrl, false, prometheus, tenantHeader));
+        list.add(DataSource.of(TEMPO, "Tempo" + nameSuffix, "tempo", tempoUrl, true, tempo, tenantHeader));
+        list.add(DataSource.of(LOKI, "Loki" + nameSuffix, "loki", lokiUrl, false, loki, tenantHeader));
+        list.add(DataSource.of(PROMETHEUS, "Prometheus (span metrics)" + nameSuffix, "prometheus", prometheusUrl, false, prometheus, tenantHeader));
         return List.copyOf(list);
     }
 

@@ -47,6 +47,13 @@ import com.pulumi.kubernetes.meta.v1.inputs.LabelSelectorArgs;
 import com.pulumi.kubernetes.meta.v1.inputs.ObjectMetaArgs;
 import com.pulumi.kubernetes.networking.v1.Ingress;
 import com.pulumi.kubernetes.networking.v1.IngressArgs;
+import com.pulumi.kubernetes.networking.v1.NetworkPolicy;
+import com.pulumi.kubernetes.networking.v1.NetworkPolicyArgs;
+import com.pulumi.kubernetes.networking.v1.inputs.NetworkPolicyIngressRuleArgs;
+import com.pulumi.kubernetes.networking.v1.inputs.NetworkPolicyPeerArgs;
+import com.pulumi.kubernetes.networking.v1.inputs.NetworkPolicyPortArgs;
+import com.pulumi.kubernetes.networking.v1.inputs.NetworkPolicySpecArgs;
+import com.pulumi.kubernetes.meta.v1.inputs.LabelSelectorRequirementArgs;
 import com.pulumi.kubernetes.policy.v1.PodDisruptionBudget;
 import com.pulumi.kubernetes.policy.v1.PodDisruptionBudgetArgs;
 import com.pulumi.resources.ComponentResourceOptions;
@@ -56,6 +63,7 @@ import io.tracingplatform.config.DerivedCredentials;
 import io.tracingplatform.config.StackSettings;
 import io.tracingplatform.k8s.Hardening;
 import io.tracingplatform.k8s.KubernetesComponent;
+import io.tracingplatform.k8s.KubernetesCustomResource;
 import io.tracingplatform.k8s.Labels;
 import io.tracingplatform.k8s.Monitoring;
 import io.tracingplatform.k8s.Names;
@@ -69,11 +77,35 @@ import java.util.Map;
  * database for more replicas); the admins' organisation and dashboards are provisioned from files; tenant
  * organisations are made by {@code grafana_org_sync.py}, run as a Job named after the desired state's hash
  * (a changed document is a new Job, run once by {@code pulumi up}) and as a CronJob that repairs drift.
+ *
+ * <p>Grafana's secret key lives in its own Secret that later runs never change ({@code ignoreChanges}): it encrypts
+ * every secure field in Grafana's database. An init container sets the admin password from the Secret at every
+ * start, since Grafana applies {@code GF_SECURITY_ADMIN_PASSWORD} only when it first creates the admin. A
+ * NetworkPolicy admits only the ingress controller's namespaces and the sync; a PrometheusRule alerts when a sync
+ * Job fails (where the Prometheus Operator is present).
  */
 public final class GrafanaCluster extends KubernetesComponent {
     public static final String TYPE = "tracing-platform:grafana:GrafanaCluster";
     static final int UID = 472; // the grafana image's user
     static final int SYNC_UID = 65534; // nobody: the sync needs no identity of its own
+    /** The Secret holding Grafana's secret key, alone so that it can be held fixed. */
+    public static final String SECRET_KEY_SECRET = "grafana-secret-key";
+    /**
+     * Sets the admin password from the Secret before Grafana starts (Grafana's own CLI, password on stdin so it is
+     * never in a process list). On a database without an admin yet (first start) the CLI finds no admin user:
+     * that is expected, Grafana then creates it from GF_SECURITY_ADMIN_PASSWORD. Any other failure stops the pod,
+     * so a wrong database password or an unreachable database is seen here, not as the sync's 401 later.
+     * The CLI's "not found" wording was not run against Grafana 12.4 here (no Grafana can run on the build machine).
+     */
+    static final String RESET_ADMIN_PASSWORD = String.join("\n",
+            "set -u",
+            "if out=$(printf '%s' \"$GF_SECURITY_ADMIN_PASSWORD\" | grafana cli --homepath \"$GF_PATHS_HOME\" --config \"$GF_PATHS_CONFIG\" admin reset-admin-password --password-from-stdin 2>&1); then",
+            "  echo 'admin password set from the Secret grafana (admin-password)'",
+            "elif printf '%s' \"$out\" | grep -qi 'not found'; then",
+            "  echo 'no admin user yet (first start): Grafana creates it from GF_SECURITY_ADMIN_PASSWORD'",
+            "else",
+            "  printf '%s\\n' \"$out\" >&2; exit 1",
+            "fi");
 
 
     public GrafanaCluster(String name, StackSettings settings, GrafanaPlan plan, Providers providers,
@@ -102,6 +134,17 @@ public final class GrafanaCluster extends KubernetesComponent {
         new Secret(Names.child(name, "secret"), SecretArgs.builder()
                 .metadata(meta(GrafanaPlan.SECRET, "grafana")).type("Opaque").stringData(secretData).build(), secretOpts);
 
+        // Grafana's [security] secret_key, held fixed: created once, then never changed by a run (ignoreChanges),
+        // whatever happens to the seed; changing it is the documented migration (runbooks/deploy-an-environment.md).
+        var secretKey = g.secretKey().map(s -> s.output())
+                .orElseGet(() -> DerivedCredentials.derive(settings.credentialSeed(), "grafana-secret-key"));
+        new Secret(Names.child(name, "secret-key"), SecretArgs.builder()
+                .metadata(meta(SECRET_KEY_SECRET, "grafana")).type("Opaque")
+                .stringData(secretKey.applyValue(k -> Map.of("secret-key", k)).asSecret()).build(),
+                CustomResourceOptions.builder().parent(this).provider(providers.kubernetes())
+                        .additionalSecretOutputs(List.of("stringData", "data"))
+                        .ignoreChanges(List.of("stringData", "data")).build());
+
         new ConfigMap(Names.child(name, "env"), ConfigMapArgs.builder()
                 .metadata(meta("grafana-env", "grafana")).data(plan.env()).build(), opts);
         // The admins' data sources carry every tenant's header value: a Secret, like the tenants' desired state.
@@ -128,6 +171,7 @@ public final class GrafanaCluster extends KubernetesComponent {
         }
         var grafana = deployment(settings, plan, data);
         service();
+        if (g.networkPolicy()) networkPolicy(g.ingressNamespaces());
         g.ingressHost().ifPresent(host -> ingress(host, g.ingressClassName(), g.ingressTlsSecret().orElseThrow()));
         if (g.replicas() > 1) {
             new PodDisruptionBudget(Names.child(name, "pdb"), PodDisruptionBudgetArgs.builder()
@@ -156,6 +200,11 @@ public final class GrafanaCluster extends KubernetesComponent {
                                 .backoffLimit(2).activeDeadlineSeconds(900).template(syncPod).build()).build())
                         .build())
                 .build(), opts);
+        if (settings.tempo().prometheusOperator()) {
+            new KubernetesCustomResource(Names.child(name, "alerts"), new KubernetesCustomResource.Args(
+                    "monitoring.coreos.com/v1", "PrometheusRule", meta("grafana-alerts", "alerts"),
+                    GrafanaAlerts.ruleGroups(namespace, environment)), opts);
+        }
         registerOutputs(Map.of());
     }
 
@@ -164,14 +213,19 @@ public final class GrafanaCluster extends KubernetesComponent {
     }
 
     private static EnvVarArgs fromSecret(String env, String key) {
+        return fromSecret(env, GrafanaPlan.SECRET, key);
+    }
+
+    private static EnvVarArgs fromSecret(String env, String secret, String key) {
         return EnvVarArgs.builder().name(env).valueFrom(EnvVarSourceArgs.builder()
-                .secretKeyRef(SecretKeySelectorArgs.builder().name(GrafanaPlan.SECRET).key(key).build()).build()).build();
+                .secretKeyRef(SecretKeySelectorArgs.builder().name(secret).key(key).build()).build()).build();
     }
 
     private Deployment deployment(StackSettings settings, GrafanaPlan plan, VolumeArgs data) {
         var g = settings.grafana();
         var env = new ArrayList<EnvVarArgs>();
         env.add(fromSecret("GF_SECURITY_ADMIN_PASSWORD", "admin-password"));
+        env.add(fromSecret("GF_SECURITY_SECRET_KEY", SECRET_KEY_SECRET, "secret-key"));
         if (g.databasePassword().isPresent()) env.add(fromSecret("GF_DATABASE_PASSWORD", "database-password"));
         if (g.sso().isPresent()) env.add(fromSecret("GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET", "oauth-client-secret"));
         var health = ProbeArgs.builder().httpGet(HTTPGetActionArgs.builder().path("/api/health").port(GrafanaPlan.PORT).build());
@@ -191,6 +245,19 @@ public final class GrafanaCluster extends KubernetesComponent {
                         VolumeMountArgs.builder().name("datasources").mountPath(GrafanaPlan.PROVISIONING + "/datasources").readOnly(true).build(),
                         VolumeMountArgs.builder().name("dashboards").mountPath(GrafanaPlan.PROVISIONING + "/dashboards").readOnly(true).build())
                 .build();
+        // Same image, settings, database and volumes as Grafana, so the CLI writes the very database Grafana reads.
+        var resetPassword = ContainerArgs.builder()
+                .name("reset-admin-password")
+                .image(plan.image())
+                .command("sh", "-c", RESET_ADMIN_PASSWORD)
+                .envFrom(EnvFromSourceArgs.builder().configMapRef(ConfigMapEnvSourceArgs.builder().name("grafana-env").build()).build())
+                .env(env)
+                .resources(Workloads.resources(g.cpu(), g.memory(), g.cpuLimit(), g.memoryLimit()))
+                .securityContext(Hardening.container())
+                .volumeMounts(
+                        VolumeMountArgs.builder().name("data").mountPath(GrafanaPlan.DATA).build(),
+                        VolumeMountArgs.builder().name("tmp").mountPath("/tmp").build())
+                .build();
         var selector = Labels.selector(GrafanaPlan.NAME, GrafanaPlan.NAME, "grafana");
         // sqlite's volume is ReadWriteOnce: the old pod must stop before the new one mounts it.
         var strategy = g.externalDatabase()
@@ -209,6 +276,7 @@ public final class GrafanaCluster extends KubernetesComponent {
                                         .serviceAccountName(GrafanaPlan.NAME)
                                         .automountServiceAccountToken(false)
                                         .securityContext(Hardening.pod(UID))
+                                        .initContainers(resetPassword)
                                         .containers(container)
                                         .volumes(data,
                                                 VolumeArgs.builder().name("tmp").emptyDir(EmptyDirVolumeSourceArgs.builder().build()).build(),
@@ -256,6 +324,32 @@ public final class GrafanaCluster extends KubernetesComponent {
                 .spec(ServiceSpecArgs.builder()
                         .selector(Labels.selector(GrafanaPlan.NAME, GrafanaPlan.NAME, "grafana"))
                         .ports(ServicePortArgs.builder().name("http").port(GrafanaPlan.PORT).targetPort(GrafanaPlan.PORT).protocol("TCP").build())
+                        .build())
+                .build(), opts);
+    }
+
+    /**
+     * Only the ingress controller's namespaces and the organisation sync reach Grafana (everything else in the
+     * cluster is refused); {@code kubectl port-forward} is not affected (it enters the pod's own network namespace).
+     */
+    private void networkPolicy(List<String> ingressNamespaces) {
+        var fromSync = NetworkPolicyPeerArgs.builder().podSelector(LabelSelectorArgs.builder()
+                .matchLabels(Labels.selector(GrafanaPlan.NAME, GrafanaPlan.NAME, "org-sync")).build()).build();
+        var peers = new ArrayList<NetworkPolicyPeerArgs>();
+        peers.add(fromSync);
+        if (!ingressNamespaces.isEmpty()) {
+            // kubernetes.io/metadata.name: the label the API server sets on every namespace (Kubernetes >= 1.22).
+            peers.add(NetworkPolicyPeerArgs.builder().namespaceSelector(LabelSelectorArgs.builder()
+                    .matchExpressions(LabelSelectorRequirementArgs.builder().key("kubernetes.io/metadata.name")
+                            .operator("In").values(ingressNamespaces).build()).build()).build());
+        }
+        new NetworkPolicy(Names.child(name, "network-policy"), NetworkPolicyArgs.builder()
+                .metadata(meta(GrafanaPlan.NAME, "grafana"))
+                .spec(NetworkPolicySpecArgs.builder()
+                        .podSelector(LabelSelectorArgs.builder().matchLabels(Labels.selector(GrafanaPlan.NAME, GrafanaPlan.NAME, "grafana")).build())
+                        .policyTypes("Ingress")
+                        .ingress(NetworkPolicyIngressRuleArgs.builder().from(peers)
+                                .ports(NetworkPolicyPortArgs.builder().port(GrafanaPlan.PORT).protocol("TCP").build()).build())
                         .build())
                 .build(), opts);
     }

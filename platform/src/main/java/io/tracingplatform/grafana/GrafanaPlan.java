@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.tracingplatform.config.GrafanaSettings;
 import io.tracingplatform.config.StackSettings;
 import io.tracingplatform.k8s.Monitoring;
+import io.tracingplatform.storage.StoragePlan;
 import io.tracingplatform.tempo.TempoPlan;
 import io.tracingplatform.tempo.WorkloadSpec;
 import io.tracingplatform.tenants.Tenant;
@@ -70,15 +71,21 @@ public record GrafanaPlan(String image, String syncImage, Map<String, String> en
     /** An SSO group's role in an organisation (by name; "1" is the main organisation's id). */
     public record RoleMapping(String group, String organisation, String role) {}
 
+    /** For tests and tools that have no Tempo plan at hand: computes it (the program passes its own). */
     public static GrafanaPlan of(StackSettings settings, List<Tenant> tenants) {
+        return of(settings, tenants, TempoPlan.of(settings, tenants, StoragePlan.of(settings, tenants)));
+    }
+
+    public static GrafanaPlan of(StackSettings settings, List<Tenant> tenants, TempoPlan tempoPlan) {
         var g = settings.grafana();
         String ns = settings.kubernetes().namespace();
         String tempoUrl = "http://query-frontend." + ns + ".svc.cluster.local:" + WorkloadSpec.HTTP;
         var ids = tenants.stream().map(Tenant::id).sorted().toList();
+        boolean streaming = tempoStreams(tempoPlan);
 
         // Admins: every tenant at once (Tempo's multi-tenant queries, Loki's and Mimir's tenant federation).
         var main = new ArrayList<>(DataSources.correlated(tempoUrl, g.lokiUrl(), g.prometheusUrl(), String.join("|", ids),
-                TempoPlan.EXEMPLAR_LABEL));
+                TempoPlan.EXEMPLAR_LABEL, "", streaming));
         main.add(DataSources.platformMetrics(g.prometheusUrl(), g.platformMetricsTenant()));
         String datasourcesYaml = Yaml.toYaml(provisioning(main));
 
@@ -87,9 +94,12 @@ public record GrafanaPlan(String image, String syncImage, Map<String, String> en
         g.sso().ifPresent(sso -> sso.adminGroups().forEach(a -> mappings.add(new RoleMapping(a, "1", "Admin"))));
         for (var t : tenants.stream().sorted(java.util.Comparator.comparing(Tenant::id)).toList()) {
             var usage = Dashboards.tenantUsage(t.settings());
+            var traces = Dashboards.TENANT_TRACES_MODEL;
             organisations.add(new Organisation(t.id(), t.id(),
-                    DataSources.correlated(tempoUrl, g.lokiUrl(), g.prometheusUrl(), t.id(), TempoPlan.EXEMPLAR_LABEL),
-                    List.of(new Dashboard(usage.path("uid").asText(), usage.path("title").asText(), usage))));
+                    DataSources.correlated(tempoUrl, g.lokiUrl(), g.prometheusUrl(), t.id(), TempoPlan.EXEMPLAR_LABEL,
+                            DataSources.TENANT_NAME_SUFFIX, streaming),
+                    List.of(new Dashboard(usage.path("uid").asText(), usage.path("title").asText(), usage),
+                            new Dashboard(traces.path("uid").asText(), traces.path("title").asText(), traces))));
             t.settings().viewers().forEach(v -> mappings.add(new RoleMapping(v, t.id(), "Viewer")));
             t.settings().editors().forEach(e -> mappings.add(new RoleMapping(e, t.id(), "Editor")));
         }
@@ -111,6 +121,21 @@ public record GrafanaPlan(String image, String syncImage, Map<String, String> en
                 datasourcesYaml, dashboards, desired, desiredJson, script, syncHash, configHash);
     }
 
+    /**
+     * Whether Tempo serves gRPC streams over its HTTP port, read from the query-frontend's config as the Tempo plan
+     * renders it (Tempo's top-level {@code stream_over_http_enabled}; Grafana's queries go to the query-frontend).
+     * Read, not assumed, so the data sources follow Tempo's config by themselves and the two cannot drift.
+     */
+    static boolean tempoStreams(TempoPlan tempoPlan) {
+        String config = tempoPlan.configs().get("query-frontend");
+        if (config == null) return false;
+        try {
+            return Yaml.YAML.readTree(config).path("stream_over_http_enabled").asBoolean(false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the Tempo plan's query-frontend config is not YAML", e);
+        }
+    }
+
     /** Grafana's settings; secrets are added by the component from the Secret. */
     static Map<String, String> env(GrafanaSettings g, List<RoleMapping> mappings) {
         var env = new TreeMap<String, String>();
@@ -123,7 +148,10 @@ public record GrafanaPlan(String image, String syncImage, Map<String, String> en
         env.put("GF_PATHS_PLUGINS", DATA + "/plugins");
         env.put("GF_PATHS_PROVISIONING", PROVISIONING);
         env.put("GF_LOG_MODE", "console");
-        // Core plugins only, nothing fetched at run time, no calls home.
+        // Core plugins only, nothing fetched at run time, no calls home. Grafana 12 installs and updates the
+        // plugins of [plugins] preinstall from grafana.com at start unless preinstall_disabled (conf/defaults.ini);
+        // plugin_admin_enabled=false only hides the UI. Tempo, Loki and Prometheus are core plugins in the image.
+        env.put("GF_PLUGINS_PREINSTALL_DISABLED", "true");
         env.put("GF_PLUGINS_PLUGIN_ADMIN_ENABLED", "false");
         env.put("GF_ANALYTICS_REPORTING_ENABLED", "false");
         env.put("GF_ANALYTICS_CHECK_FOR_UPDATES", "false");
@@ -156,7 +184,17 @@ public record GrafanaPlan(String image, String syncImage, Map<String, String> en
             env.put(p + "TOKEN_URL", sso.tokenUrl());
             env.put(p + "API_URL", sso.apiUrl());
             env.put(p + "USE_PKCE", "true");
-            env.put(p + "ALLOW_SIGN_UP", "true");
+            // Only people in a group the platform maps get an account at all (Grafana docs, Generic OAuth,
+            // allowed_groups: matched against groups_attribute_path); everyone else is refused at login.
+            var groups = new java.util.TreeSet<String>();
+            mappings.forEach(m -> groups.add(m.group()));
+            env.put(p + "ALLOWED_GROUPS", String.join(" ", groups));
+            // An empty allowed_groups allows everyone: with no group mapped, nobody may sign up.
+            env.put(p + "ALLOW_SIGN_UP", groups.isEmpty() ? "false" : "true");
+            // Humans sign in with SSO only. The form and POST /login go; basic auth on the HTTP API stays
+            // ([auth.basic] enabled), which is how the organisation sync and the admin's break-glass calls work.
+            env.put("GF_AUTH_DISABLE_LOGIN_FORM", "true");
+            env.put("GF_AUTH_BASIC_ENABLED", "true");
             env.put(p + "GROUPS_ATTRIBUTE_PATH", sso.groupsAttributePath());
             env.put(p + "ORG_ATTRIBUTE_PATH", sso.groupsAttributePath());
             env.put(p + "ORG_MAPPING", orgMapping(mappings));

@@ -21,6 +21,11 @@ import java.util.stream.Stream;
  * {@code kubectl apply -f DIR/manifests} works in one pass. Secrets go to {@code DIR/secrets/} with their
  * values redacted: offline they would be derived from placeholders, and applying them would break
  * credentials; create them from your secret store (the file shows name, namespace and keys).
+ *
+ * <p>Two Secrets hold documents GitOps users need to review, and secret only because of a few values in them:
+ * Grafana's data source provisioning ({@code config/grafana-datasources/datasources.yaml}) and the organisation
+ * sync's desired state ({@code config/grafana-org-sync/desired-state.json}). They are written as config files too,
+ * with every value under {@code secureJsonData} (the tenant header values) replaced and nothing else changed.
  */
 public final class Renderer {
     /** Marks a directory this renderer owns, so a re-render may clear it and nothing else is ever deleted. */
@@ -31,6 +36,12 @@ public final class Renderer {
             "RoleBinding", "Secret", "ConfigMap", "PersistentVolumeClaim", "Service", "Deployment", "StatefulSet",
             "DaemonSet", "Job", "CronJob", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Ingress",
             "NetworkPolicy");
+
+    /** Secret name to its document key and the config folder it is also written to, secure values replaced. */
+    static final Map<String, String[]> REVIEWABLE_SECRETS = Map.of(
+            "grafana-datasources", new String[] {"datasources.yaml", "grafana-datasources"},
+            "grafana-desired-state", new String[] {"desired-state.json", "grafana-org-sync"});
+    public static final String SECURE_VALUE = "REDACTED: a secure value (tenant header); set by pulumi up or your secret store";
 
     private Renderer() {}
 
@@ -59,6 +70,15 @@ public final class Renderer {
             int order = KIND_ORDER.indexOf(kind);
             String prefix = String.format("%02d", order < 0 ? 99 : order);
             boolean secret = kind.equals("Secret");
+            if (secret && REVIEWABLE_SECRETS.containsKey(name) && object.get("stringData") instanceof Map<?, ?> values) {
+                String[] doc = REVIEWABLE_SECRETS.get(name);
+                Object text = values.get(doc[0]);
+                if (text != null) {
+                    String configFile = "config/" + doc[1] + "/" + doc[0];
+                    write(out.resolve(configFile), withoutSecureValues(String.valueOf(text), doc[0].endsWith(".json")));
+                    written.add(new Written(configFile, "file", namespace, name + "/" + doc[0]));
+                }
+            }
             if (secret) object = redact(object);
             String file = (secret ? "secrets/" : "manifests/") + prefix + "-" + kind.toLowerCase() + "-"
                     + (namespace.isEmpty() ? "" : namespace + "-") + name + ".yaml";
@@ -77,6 +97,32 @@ public final class Renderer {
     }
 
     public static final String REDACTED = "REDACTED: pulumi up sets this; in GitOps, create it from your secret store";
+
+    /** The document with every value under a {@code secureJsonData} key replaced by {@link #SECURE_VALUE}. */
+    static String withoutSecureValues(String text, boolean json) {
+        try {
+            var tree = (json ? Yaml.JSON : Yaml.YAML).readTree(text);
+            replaceSecure(tree);
+            return json ? Yaml.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(tree) + "\n" : Yaml.YAML.writeValueAsString(tree);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a generated Grafana document is not " + (json ? "JSON" : "YAML"), e);
+        }
+    }
+
+    private static void replaceSecure(com.fasterxml.jackson.databind.JsonNode node) {
+        if (node.isObject()) {
+            var object = (com.fasterxml.jackson.databind.node.ObjectNode) node;
+            var secure = object.get("secureJsonData");
+            if (secure != null && secure.isObject()) {
+                var keys = new ArrayList<String>();
+                secure.fieldNames().forEachRemaining(keys::add);
+                keys.forEach(k -> ((com.fasterxml.jackson.databind.node.ObjectNode) secure).put(k, SECURE_VALUE));
+            }
+            object.elements().forEachRemaining(Renderer::replaceSecure);
+        } else if (node.isArray()) {
+            node.forEach(Renderer::replaceSecure);
+        }
+    }
 
     private static Map<String, Object> redact(Map<String, Object> object) {
         var copy = new LinkedHashMap<>(object);

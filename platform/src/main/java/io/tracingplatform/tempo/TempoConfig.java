@@ -70,7 +70,11 @@ public record TempoConfig(Boolean multitenancyEnabled, Server server, Distributo
     public record Compaction(String blockRetention, String compactedBlockRetention) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record MetricsGenerator(GeneratorStorage storage, Ring ring) {}
+    public record MetricsGenerator(GeneratorStorage storage, Ring ring, Registry registry) {}
+
+    /** metrics_generator.registry: {@code inject_tenant_id_as} labels every generated series with its tenant id. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Registry(String injectTenantIdAs) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record GeneratorStorage(String path, List<RemoteWrite> remoteWrite) {}

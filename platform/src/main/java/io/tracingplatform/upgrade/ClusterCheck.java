@@ -22,7 +22,9 @@ import java.util.concurrent.TimeUnit;
  * Live pre- and post-flight of a stack's cluster, read with the fabric8 client: every workload the stack's plan
  * creates is ready, runs the images of the stack's release (drift listed), volume claims are bound, no pod
  * restarts in a loop, the CRDs its custom resources need are installed, and every ingester is ACTIVE in Tempo's
- * ring (read through the API server's service proxy).
+ * ring (read through the API server's service proxy). {@link #prerequisites} probes what the platform needs of
+ * the stack's Mimir/Cortex and Loki (their {@code /config}, through the same proxy) and that Grafana's secret key
+ * will not change under a running Grafana.
  */
 public final class ClusterCheck {
     /** A container restarting this often and now waiting in CrashLoopBackOff is a loop, not a blip. */
@@ -170,6 +172,79 @@ public final class ClusterCheck {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Finding(Status.SKIPPED, "ring", object, "interrupted", "");
+        }
+    }
+
+    /** An in-cluster URL: {@code http(s)://<service>.<namespace>.svc[.cluster.local][:port][/path]}. */
+    static final java.util.regex.Pattern SERVICE_URL = java.util.regex.Pattern.compile(
+            "(https?)://([a-z0-9-]+)\\.([a-z0-9-]+)\\.svc(?:\\.cluster\\.local)?\\.?(?::(\\d+))?(/.*)?");
+
+    /**
+     * What the platform needs of its backends and of Grafana's state, probed where reachable, SKIPPED with the reason
+     * where not: Mimir/Cortex with {@code tenant_federation.enabled} (the admins' {@code a|b|c} header) and
+     * {@code limits.max_global_exemplars_per_user > 0} (else no metric-to-trace links), Loki with
+     * {@code querier.multi_tenant_queries_enabled}; and a running Grafana without the Secret of its secret key (the
+     * next up would give it a new key: every secure field it holds would become unreadable).
+     */
+    public static List<Finding> prerequisites(KubernetesClient client, io.tracingplatform.config.GrafanaSettings grafana, String namespace) {
+        var out = new ArrayList<Finding>();
+        out.add(backend(client, "metrics store", grafana.prometheusUrl(), Map.of(
+                "tenant_federation.enabled", "true",
+                "limits.max_global_exemplars_per_user", ">0")));
+        out.add(backend(client, "logs store", grafana.lokiUrl(), Map.of("querier.multi_tenant_queries_enabled", "true")));
+        boolean grafanaRuns = client.apps().deployments().inNamespace(namespace).withName("grafana").get() != null;
+        boolean keyKept = client.secrets().inNamespace(namespace).withName("grafana-secret-key").get() != null;
+        String object = "Secret " + namespace + "/grafana-secret-key";
+        if (!grafanaRuns || keyKept) {
+            out.add(new Finding(Status.OK, "grafana", object, keyKept ? "present (held fixed)" : "no Grafana yet: a new key is right", ""));
+        } else {
+            out.add(new Finding(Status.PROBLEM, "grafana", object,
+                    "missing while Grafana runs: it was started without a secret key of the platform (Grafana's public default)",
+                    "before the next pulumi up, keep today's key: pulumi config set --secret tracing-platform:grafanaSecretKey "
+                            + "SW2YcwTIb9zpOOhoPsMm (Grafana's default, conf/defaults.ini); rotate later as runbooks/deploy-an-environment.md says"));
+        }
+        return out;
+    }
+
+    /** One backend's {@code /config} (Mimir, Cortex and Loki serve their effective config there) against wanted values. */
+    static Finding backend(KubernetesClient client, String what, String url, Map<String, String> wanted) {
+        var m = SERVICE_URL.matcher(url);
+        String keys = String.join(", ", new java.util.TreeSet<>(wanted.keySet()));
+        if (!m.matches()) {
+            return new Finding(Status.SKIPPED, "backend", what + " " + url, "outside the cluster: not reachable through the API server",
+                    "check by hand that its config has " + keys);
+        }
+        String scheme = m.group(1);
+        String port = m.group(4) != null ? m.group(4) : scheme.equals("https") ? "443" : "80";
+        String path = "api/v1/namespaces/" + m.group(3) + "/services/" + (scheme.equals("https") ? "https:" : "") + m.group(2) + ":" + port + "/proxy/config";
+        String object = what + " " + m.group(2) + "." + m.group(3);
+        try {
+            var http = client.getHttpClient();
+            HttpRequest request = http.newHttpRequestBuilder().uri(client.getMasterUrl().toString() + path).build();
+            HttpResponse<String> response = http.sendAsync(request, String.class).get(20, TimeUnit.SECONDS);
+            if (response.code() != 200) {
+                return new Finding(Status.SKIPPED, "backend", object, "no /config there (HTTP " + response.code()
+                        + "): not Mimir, Cortex or Loki itself (a gateway, or a single-tenant Prometheus)", "check by hand that its config has " + keys);
+            }
+            JsonNode config = Yaml.YAML.readTree(response.body());
+            var wrong = new ArrayList<String>();
+            wanted.forEach((key, want) -> {
+                JsonNode v = config;
+                for (String part : key.split("\\.")) v = v.path(part);
+                boolean ok = want.equals(">0") ? v.asDouble(0) > 0 : want.equals(v.asText());
+                if (!ok) wrong.add(key + " is " + (v.isMissingNode() ? "unset" : v.asText()) + ", needs " + want);
+            });
+            return wrong.isEmpty()
+                    ? new Finding(Status.OK, "backend", object, String.join(", ", wanted.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).sorted().toList()), "")
+                    : new Finding(Status.PROBLEM, "backend", object, String.join("; ", wrong),
+                            "set it in that system's config (README, Cluster prerequisites): without it the admins' all-tenant "
+                                    + "queries or the metric-to-trace links do not work");
+        } catch (KubernetesClientException | java.io.IOException | java.util.concurrent.ExecutionException
+                 | java.util.concurrent.TimeoutException e) {
+            return new Finding(Status.SKIPPED, "backend", object, "not reachable: " + e.getMessage(), "check by hand that its config has " + keys);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Finding(Status.SKIPPED, "backend", object, "interrupted", "");
         }
     }
 

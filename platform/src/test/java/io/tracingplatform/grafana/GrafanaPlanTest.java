@@ -156,7 +156,7 @@ class GrafanaPlanTest {
         assertTrue(api.contains("{$__tags}") && !api.contains("$$"), "the HTTP API takes the value as it is");
         var tempo = mainDatasources(plan).get(0);
         assertEquals(DataSources.TEMPO, tempo.path("uid").asText());
-        var expected = DataSources.correlated("x", "x", "x", "a", "traceID").get(0).jsonData().get("tracesToMetrics").toString();
+        var expected = DataSources.correlated("x", "x", "x", "a", "traceID", "", false).get(0).jsonData().get("tracesToMetrics").toString();
         assertTrue(expected.contains("{$__tags}"));
     }
 
@@ -207,6 +207,7 @@ class GrafanaPlanTest {
         var uids = new HashSet<String>();
         var all = new ArrayList<>(Dashboards.PLATFORM);
         all.add(Dashboards.TENANT_USAGE);
+        all.add(Dashboards.TENANT_TRACES);
         int queries = 0;
         for (String name : all) {
             JsonNode d = Dashboards.load(name);
@@ -215,6 +216,10 @@ class GrafanaPlanTest {
             assertTrue(d.path("panels").size() >= 4, name + " has panels");
             for (JsonNode panel : d.path("panels")) {
                 for (JsonNode target : panel.path("targets")) {
+                    if (target.path("datasource").path("type").asText().equals("tempo")) {
+                        assertFalse(target.path("queryType").asText().isBlank(), name + "/" + panel.path("title").asText());
+                        continue;
+                    }
                     String expr = target.path("expr").asText();
                     assertFalse(expr.isBlank(), name + "/" + panel.path("title").asText());
                     var m = METRIC.matcher(expr);
@@ -241,5 +246,99 @@ class GrafanaPlanTest {
             assertEquals(Set.of(DataSources.PLATFORM_METRICS), referencedUids(Dashboards.load(name)), name);
         }
         assertEquals(Set.of(DataSources.PROMETHEUS), referencedUids(Dashboards.load(Dashboards.TENANT_USAGE)));
+        assertEquals(Set.of(DataSources.PROMETHEUS, DataSources.TEMPO), referencedUids(Dashboards.load(Dashboards.TENANT_TRACES)));
+    }
+
+    @Test
+    void aViewerCanFindAndOpenTracesFromADashboardInEveryTenantOrganisation() {
+        for (var org : plan("prod").desiredState().organisations()) {
+            var traces = org.dashboards().stream().filter(d -> d.uid().equals("tp-tenant-traces")).findFirst()
+                    .orElseThrow(() -> new AssertionError(org.name() + " has no traces dashboard"));
+            var queries = new java.util.TreeMap<String, String>();
+            var types = new TreeSet<String>();
+            for (JsonNode panel : traces.model().path("panels")) {
+                types.add(panel.path("type").asText());
+                for (JsonNode t : panel.path("targets")) queries.put(panel.path("title").asText(), t.path("query").asText(t.path("expr").asText()));
+                if (panel.path("type").asText().equals("table")) {
+                    // Tempo's own trace-id link opens Explore, which Viewers cannot use: ours opens the trace here.
+                    String link = panel.path("fieldConfig").path("overrides").get(0).path("properties").get(0).path("value").get(0).path("url").asText();
+                    assertEquals("traceID", panel.path("fieldConfig").path("overrides").get(0).path("matcher").path("options").asText());
+                    assertTrue(link.startsWith("/d/tp-tenant-traces/") && link.contains("var-traceId=${__value.raw}"), link);
+                }
+            }
+            assertEquals(Set.of("timeseries", "nodeGraph", "table", "traces"), types, org.name());
+            assertEquals("{ resource.service.name =~ \"$service\" }", queries.get("Recent traces of $service"));
+            assertTrue(queries.get("Traces with errors").contains("status = error"));
+            assertTrue(queries.get("Slow requests (longer than $min_duration)").contains("duration > $min_duration"));
+            assertEquals("$traceId", queries.get("Trace $traceId"), "the trace view follows the variable the links set");
+            assertTrue(queries.get("Error ratio by service").contains("STATUS_CODE_ERROR"));
+            assertFalse(Yaml.toJson(traces.model()).contains("/explore"), "nothing a Viewer clicks leads to Explore");
+        }
+    }
+
+    @Test
+    void liveTracesArePlottedAgainstTheLocalLimitTheOverridesSet() {
+        String tenants = Yaml.toJson(Dashboards.load("tenants"));
+        assertTrue(tenants.contains("limit_name=\\\"max_local_traces_per_user\\\""), "ingestion.max_traces_per_user is the per-ingester limit");
+        for (String name : List.of("tenants", "platform-health", "storage", Dashboards.TENANT_USAGE, Dashboards.TENANT_TRACES)) {
+            assertFalse(Yaml.toJson(Dashboards.load(name)).contains("max_global_traces_per_user"), name + " plots a limit the platform never sets");
+        }
+    }
+
+    @Test
+    void tempoStreamingFollowsTemposOwnConfig() throws Exception {
+        var inputs = Plans.inputs("prod");
+        var tempo = TempoPlan.of(inputs.settings(), inputs.tenants(), StoragePlan.of(inputs.settings(), inputs.tenants()));
+        boolean tempoStreams = Yaml.YAML.readTree(tempo.configs().get("query-frontend")).path("stream_over_http_enabled").asBoolean(false);
+        var today = GrafanaPlan.of(inputs.settings(), inputs.tenants(), tempo);
+        for (var ds : tempoSources(today)) {
+            // Today (2.10.8 config without the key) off; after issue 15 on: either way equal to Tempo's.
+            assertEquals(Map.of("search", tempoStreams, "metrics", tempoStreams),
+                    Yaml.JSON.convertValue(ds.path("jsonData").path("streamingEnabled"), Map.class), ds.path("name").asText());
+        }
+        // Once Tempo's config turns it on (issue 15), the data sources follow with no change here.
+        var configs = new java.util.HashMap<>(tempo.configs());
+        configs.put("query-frontend", "stream_over_http_enabled: true\n" + configs.get("query-frontend"));
+        var on = new TempoPlan(configs, tempo.configHashes(), tempo.overridesYaml(), tempo.workloads(), tempo.memcached(), tempo.image());
+        for (var ds : tempoSources(GrafanaPlan.of(inputs.settings(), inputs.tenants(), on))) {
+            assertEquals(Map.of("search", true, "metrics", true), Yaml.JSON.convertValue(ds.path("jsonData").path("streamingEnabled"), Map.class));
+        }
+        assertNotEquals(today.syncHash(), GrafanaPlan.of(inputs.settings(), inputs.tenants(), on).syncHash(), "the sync runs again");
+    }
+
+    static List<JsonNode> tempoSources(GrafanaPlan plan) throws Exception {
+        var out = new ArrayList<JsonNode>();
+        mainDatasources(plan).forEach(d -> { if (d.path("type").asText().equals("tempo")) out.add(d); });
+        plan.desiredState().organisations().forEach(o -> o.datasources().stream().filter(d -> d.type().equals("tempo"))
+                .forEach(d -> out.add(Yaml.JSON.valueToTree(d))));
+        assertEquals(1 + plan.desiredState().organisations().size(), out.size());
+        return out;
+    }
+
+    @Test
+    void tenantSourceNamesDoNotClashWithATeamsOwnAndTheMainOrganisationKeepsItsProvisionedNames() throws Exception {
+        var plan = plan("prod");
+        var main = new TreeSet<String>();
+        mainDatasources(plan).forEach(d -> main.add(d.path("name").asText()));
+        assertEquals(Set.of("Tempo", "Loki", "Prometheus (span metrics)", "Platform metrics"), main,
+                "provisioning finds data sources by name: a rename would be refused at Grafana's start");
+        for (var org : plan.desiredState().organisations()) {
+            for (var ds : org.datasources()) assertTrue(ds.name().endsWith(DataSources.TENANT_NAME_SUFFIX), ds.name());
+        }
+    }
+
+    @Test
+    void nothingIsFetchedAtRunTimeAndOnlyMappedGroupsSignIn() {
+        for (String stack : Plans.STACKS) {
+            assertEquals("true", plan(stack).env().get("GF_PLUGINS_PREINSTALL_DISABLED"), stack + ": Grafana 12 installs plugins from the internet otherwise");
+        }
+        var prod = plan("prod");
+        var groups = new TreeSet<String>();
+        prod.desiredState().roleMappings().forEach(m -> groups.add(m.group()));
+        assertEquals(String.join(" ", groups), prod.env().get("GF_AUTH_GENERIC_OAUTH_ALLOWED_GROUPS"));
+        assertTrue(groups.contains("sso-payments-support") && groups.contains("sso-platform-observability"));
+        assertEquals("true", prod.env().get("GF_AUTH_DISABLE_LOGIN_FORM"), "SSO stacks: humans sign in with SSO");
+        assertEquals("true", prod.env().get("GF_AUTH_BASIC_ENABLED"), "the sync's basic-auth API path stays");
+        assertFalse(plan("local").env().containsKey("GF_AUTH_DISABLE_LOGIN_FORM"), "local has no SSO: the form is the only way in");
     }
 }

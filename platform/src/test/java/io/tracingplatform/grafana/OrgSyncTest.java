@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the organisation sync's own tests (platform/src/test/python) with Python, on the desired state this
- * program generates for prod: the document Java writes is the one the sync plans from.
+ * program generates for prod: the document Java writes is the one the sync plans from. The API tests run the sync
+ * against a fake Grafana that keeps the real server's rules (fake_grafana.py cites each in Grafana's source).
  */
 class OrgSyncTest {
     static Path python() {
@@ -31,7 +32,8 @@ class OrgSyncTest {
         var plan = GrafanaPlan.of(inputs.settings(), inputs.tenants());
         Path program = Files.writeString(dir.resolve("grafana_org_sync.py"), plan.syncScript());
         Path desired = Files.writeString(dir.resolve("desired-state.json"), plan.desiredStateJson());
-        var pb = new ProcessBuilder(python.toString(), "-m", "unittest", "-v", "test_grafana_org_sync")
+        var pb = new ProcessBuilder(python.toString(), "-m", "unittest", "-v", "test_grafana_org_sync",
+                "test_grafana_org_sync_api")
                 .directory(Path.of("platform/src/test/python").toFile())
                 .redirectErrorStream(true);
         pb.environment().put("SYNC_DIR", program.getParent().toString());

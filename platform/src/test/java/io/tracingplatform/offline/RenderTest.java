@@ -60,4 +60,34 @@ class RenderTest {
         Renderer.render(Plans.of(stack), out);
         assertFalse(Files.exists(out.resolve("manifests/stale.yaml")), "a re-render replaces its own earlier output");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "prod"})
+    void grafanasProvisioningAndTheSyncsDesiredStateAreReviewableWithOnlySecureValuesReplaced(String stack) throws Exception {
+        Renderer.render(Plans.of(stack), tmp);
+        var grafana = io.tracingplatform.grafana.GrafanaPlan.of(Plans.inputs(stack).settings(), Plans.inputs(stack).tenants());
+        Path desired = tmp.resolve("config/grafana-org-sync/desired-state.json");
+        Path datasources = tmp.resolve("config/grafana-datasources/datasources.yaml");
+        assertTrue(Files.exists(desired) && Files.exists(datasources), "written under config/");
+        var written = io.tracingplatform.yaml.Yaml.JSON.readTree(Files.readString(desired));
+        var expected = io.tracingplatform.yaml.Yaml.JSON.readTree(grafana.desiredStateJson());
+        int replaced = 0;
+        for (var org : expected.path("organisations")) {
+            for (var ds : org.path("datasources")) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) ds.path("secureJsonData")).put("httpHeaderValue1", Renderer.SECURE_VALUE);
+                replaced++;
+            }
+        }
+        assertEquals(expected, written, stack + ": the document itself, only the secure values replaced");
+        assertEquals(3 * Plans.inputs(stack).tenants().size(), replaced);
+        var provisioning = io.tracingplatform.yaml.Yaml.YAML.readTree(Files.readString(datasources));
+        var original = io.tracingplatform.yaml.Yaml.YAML.readTree(grafana.datasourcesYaml());
+        for (var ds : original.path("datasources")) {
+            if (ds.has("secureJsonData")) ((com.fasterxml.jackson.databind.node.ObjectNode) ds.path("secureJsonData")).put("httpHeaderValue1", Renderer.SECURE_VALUE);
+        }
+        assertEquals(original, provisioning);
+        assertTrue(Files.readString(datasources).contains("{$$__tags}"), "Grafana's $$ escaping kept");
+        String secret = Files.readString(tmp.resolve("secrets/09-secret-tracing-grafana-desired-state.yaml"));
+        assertTrue(secret.contains(Renderer.REDACTED), "the Secret itself stays redacted");
+    }
 }

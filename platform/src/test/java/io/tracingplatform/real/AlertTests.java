@@ -48,7 +48,15 @@ final class AlertTests {
             "TempoMemcachedDown", new Case("1m",
                     Map.of("memcached_up{namespace=\"NS\",pod=\"memcached-0\"}", "0x20"),
                     Map.of("memcached_up{namespace=\"NS\",pod=\"memcached-0\"}", "1x20"),
-                    "15m", "3m", Map.of("pod", "memcached-0"), "0"));
+                    "15m", "3m", Map.of("pod", "memcached-0"), "0"),
+            // A sync Job created at 0 that failed from minute 5 fires while it is recent; a Job that succeeded stays
+            // silent. (notYet 2m: before it failed.)
+            "GrafanaOrgSyncFailed", new Case("1m",
+                    Map.of("kube_job_failed{namespace=\"NS\",job_name=\"grafana-org-sync-1a2b3c4d5e\",condition=\"true\"}", "0x4 1x40",
+                           "kube_job_created{namespace=\"NS\",job_name=\"grafana-org-sync-1a2b3c4d5e\"}", "0x44"),
+                    Map.of("kube_job_failed{namespace=\"NS\",job_name=\"grafana-org-sync-1a2b3c4d5e\",condition=\"true\"}", "0x44",
+                           "kube_job_created{namespace=\"NS\",job_name=\"grafana-org-sync-1a2b3c4d5e\"}", "0x44"),
+                    "30m", "2m", Map.of("job_name", "grafana-org-sync-1a2b3c4d5e"), "1"));
 
     private static final Pattern NAMESPACE = Pattern.compile("namespace=\"([^\"]+)\"");
     private static final Pattern LABEL = Pattern.compile("\\{\\{\\s*\\$labels\\.(\\w+)\\s*}}");

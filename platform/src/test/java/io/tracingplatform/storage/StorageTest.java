@@ -164,8 +164,10 @@ class StorageTest {
                 // a PersistentVolumeClaim holds Grafana's database on stacks without an external one.
                 List<Map<String, Object>> templates = r.type().endsWith("StatefulSet")
                         ? at(r.inputs(), "spec", "volumeClaimTemplates") : null;
+                // Grafana's secret key: a new one makes every secure field in Grafana's database unreadable.
+                boolean secretKey = r.type().equals("kubernetes:core/v1:Secret") && r.name().endsWith("-grafana-secret-key");
                 if (List.of(S3 + "bucketV2:BucketV2", "aws:kms/key:Key", "kubernetes:core/v1:PersistentVolumeClaim").contains(r.type())
-                        || templates != null) {
+                        || templates != null || secretKey) {
                     lines.add(r.urn());
                     if (templates != null) {
                         for (var t : templates) lines.add(r.urn() + " volumeClaimTemplate " + at(t, "metadata", "name"));

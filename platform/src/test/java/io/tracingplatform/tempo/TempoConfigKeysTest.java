@@ -24,7 +24,8 @@ class TempoConfigKeysTest {
      */
     static final Map<String, String> OMITTED_IN_MANIFEST = Map.of(
             "multitenancy_enabled", "Tempo docs, Multitenancy: 'multitenancy_enabled: true' (false is omitted)",
-            "metrics_generator.storage.remote_write", "Tempo docs, metrics-generator: storage.remote_write, a list of Prometheus remote_write configs (empty is omitted)");
+            "metrics_generator.storage.remote_write", "Tempo docs, metrics-generator: storage.remote_write, a list of Prometheus remote_write configs (empty is omitted)",
+            "metrics_generator.registry.inject_tenant_id_as", "Tempo docs, metrics-generator configuration: registry.inject_tenant_id_as, 'If set, the tenant ID will added as label with the given label name to all generated metrics' (empty is omitted)");
     /** Per-tenant override keys whose zero defaults the manifest omits (Tempo docs, Overrides: scoped format). */
     static final Map<String, String> OMITTED_IN_OVERRIDES = Map.of(
             "compaction.block_retention", "Tempo docs, Overrides: compaction.block_retention (0 = the compactor's)",

@@ -232,4 +232,17 @@ class TempoPlanTest {
         }
         assertTrue(n >= 6, "saw " + n + " metrics");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "prod"})
+    void spanMetricsCarryTheTenantSoOneLocalPrometheusKeepsTenantsApart(String stack) throws Exception {
+        var inputs = Plans.inputs(stack);
+        var plan = TempoPlan.of(inputs.settings(), inputs.tenants(), StoragePlan.of(inputs.settings(), inputs.tenants()));
+        var generator = Yaml.YAML.readTree(plan.configs().get("metrics-generator")).path("metrics_generator");
+        assertEquals("tenant", generator.path("registry").path("inject_tenant_id_as").asText(),
+                stack + ": two tenants' services of the same name stay two series");
+        for (String target : List.of("distributor", "ingester", "querier", "query-frontend", "compactor")) {
+            assertTrue(Yaml.YAML.readTree(plan.configs().get(target)).path("metrics_generator").isMissingNode(), target);
+        }
+    }
 }

@@ -63,6 +63,8 @@ class ClusterCheckTest {
                 d.setStatus(new DeploymentStatusBuilder().withReplicas(replicas).withAvailableReplicas(replicas)
                         .withUpdatedReplicas(replicas).withReadyReplicas(replicas).build());
                 client.resource(d).create();
+            } else if (r.type().equals("kubernetes:core/v1:Secret") && r.name().endsWith("grafana-secret-key")) {
+                client.resource(Serialization.unmarshal(json, io.fabric8.kubernetes.api.model.Secret.class)).create();
             } else if (r.type().equals("kubernetes:apps/v1:StatefulSet")) {
                 StatefulSet s = Serialization.unmarshal(json, StatefulSet.class);
                 int replicas = s.getSpec().getReplicas();
@@ -187,6 +189,10 @@ class ClusterCheckTest {
     @Test
     void theCommandReadsTheClusterOfAKubeconfigContextAndRefusesAnUnknownOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         ringAnswers(ingesters, "ACTIVE");
+        server.expect().get().withPath("/api/v1/namespaces/metrics/services/mimir-query-frontend:8080/proxy/config")
+                .andReturn(200, "tenant_federation:\n  enabled: true\nlimits:\n  max_global_exemplars_per_user: 100000\n").once();
+        server.expect().get().withPath("/api/v1/namespaces/logging/services/loki-gateway:80/proxy/config")
+                .andReturn(200, "querier:\n  multi_tenant_queries_enabled: true\n").once();
         var kubeconfig = java.nio.file.Files.writeString(dir.resolve("kubeconfig"), """
                 apiVersion: v1
                 kind: Config
@@ -211,5 +217,55 @@ class ClusterCheckTest {
                 "--context", "prod-cluster");
         assertEquals(2, wrong.code());
         assertTrue(wrong.err().contains("context 'prod-cluster' is not in " + kubeconfig + "; known: mock"), wrong.err());
+    }
+
+    /** Mimir's /config (YAML of its effective config) and Loki's gateway, which has none, through the service proxy. */
+    List<ClusterCheck.Finding> prerequisites(String mimirConfig) {
+        server.expect().get().withPath("/api/v1/namespaces/metrics/services/mimir-query-frontend:8080/proxy/config")
+                .andReturn(200, mimirConfig).once();
+        server.expect().get().withPath("/api/v1/namespaces/logging/services/loki-gateway:80/proxy/config")
+                .andReturn(404, "404 page not found").once();
+        return ClusterCheck.prerequisites(client, Plans.inputs("prod").settings().grafana(), NS);
+    }
+
+    static ClusterCheck.Finding finding(List<ClusterCheck.Finding> findings, String objectStart) {
+        return findings.stream().filter(f -> f.object().startsWith(objectStart)).findFirst().orElseThrow(() -> new AssertionError(findings.toString()));
+    }
+
+    @Test
+    void mimirWithoutTenantFederationOrExemplarsIsAProblemAndAGatewayWithoutConfigIsSkipped() {
+        var findings = prerequisites("tenant_federation:\n  enabled: false\nlimits:\n  max_global_exemplars_per_user: 0\n");
+        var mimir = finding(findings, "metrics store mimir-query-frontend.metrics");
+        assertEquals(ClusterCheck.Status.PROBLEM, mimir.status(), mimir.toString());
+        assertTrue(mimir.message().contains("tenant_federation.enabled is false") && mimir.message().contains("max_global_exemplars_per_user is 0"), mimir.message());
+        var loki = finding(findings, "logs store loki-gateway.logging");
+        assertEquals(ClusterCheck.Status.SKIPPED, loki.status(), "a gateway serves no /config: said, not passed");
+        assertTrue(loki.fix().contains("querier.multi_tenant_queries_enabled"), loki.fix());
+    }
+
+    @Test
+    void mimirWithTenantFederationAndExemplarsPasses() {
+        var mimir = finding(prerequisites("tenant_federation:\n  enabled: true\nlimits:\n  max_global_exemplars_per_user: 100000\n"),
+                "metrics store");
+        assertEquals(ClusterCheck.Status.OK, mimir.status(), mimir.toString());
+    }
+
+    @Test
+    void aRunningGrafanaWithoutItsSecretKeySecretMustKeepItsOldKeyBeforeTheNextUp() {
+        // Given: the prod plan's Grafana Deployment runs (loaded in setUp), but no grafana-secret-key (an older release).
+        client.secrets().inNamespace(NS).withName("grafana-secret-key").delete();
+        var key = finding(prerequisites("{}"), "Secret tracing/grafana-secret-key");
+        assertEquals(ClusterCheck.Status.PROBLEM, key.status());
+        assertTrue(key.fix().contains("tracing-platform:grafanaSecretKey"), key.fix());
+        client.secrets().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+                .withName("grafana-secret-key").withNamespace(NS).endMetadata().build()).create();
+        assertEquals(ClusterCheck.Status.OK, finding(prerequisites("{}"), "Secret tracing/grafana-secret-key").status());
+    }
+
+    @Test
+    void aBackendOutsideTheClusterIsSkippedWithWhatToCheck() {
+        var f = ClusterCheck.backend(client, "logs store", "https://logs.example.com", java.util.Map.of("querier.multi_tenant_queries_enabled", "true"));
+        assertEquals(ClusterCheck.Status.SKIPPED, f.status());
+        assertTrue(f.message().contains("outside the cluster"), f.message());
     }
 }

@@ -13,6 +13,9 @@ import java.util.Optional;
  * with exemplars to the stack's Prometheus.
  */
 public final class MetricsGenerator implements TempoTarget {
+    /** The label name the tenant id is written under (Tempo's own metrics use the same name). */
+    public static final String TENANT_LABEL = "tenant";
+
     @Override
     public String name() {
         return "metrics-generator";
@@ -23,7 +26,12 @@ public final class MetricsGenerator implements TempoTarget {
         return base.withMetricsGenerator(new TempoConfig.MetricsGenerator(
                 new TempoConfig.GeneratorStorage("/var/tempo/generator_wal",
                         List.of(new TempoConfig.RemoteWrite(ctx.settings().prometheusRemoteWriteUrl(), true))),
-                new TempoConfig.Ring(null, new TempoConfig.Kvstore("memberlist"))));
+                new TempoConfig.Ring(null, new TempoConfig.Kvstore("memberlist")),
+                // The tenant as a label of every span-metrics and service-graph series (Tempo docs, metrics-generator
+                // configuration: registry.inject_tenant_id_as). A single-tenant Prometheus (the local stack) holds
+                // every tenant's series: without it, two tenants' services of the same name are one series. In a
+                // multi-tenant store it is one constant value per tenant: no extra series.
+                new TempoConfig.Registry(TENANT_LABEL)));
     }
 
     @Override
