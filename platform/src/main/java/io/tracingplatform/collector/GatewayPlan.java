@@ -44,19 +44,32 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
     public static final int OTLP_HTTP = 4318;
     public static final int METRICS = 8888;
     public static final int HEALTH = 13133;
+    /**
+     * The largest request the gateway sends to Tempo, in bytes of OTLP protobuf: the exporter-side batcher splits
+     * batches above it. It must fit the distributor's gRPC receive limit (Tempo's server.grpc_server_max_recv_msg_size,
+     * 4 MiB by default) and every tenant's burst (Tempo refuses a request larger than the burst, checkForRateLimits).
+     */
+    public static final long MAX_REQUEST_BYTES = 4L * 1024 * 1024 - 64 * 1024;
+    /** Share of the queue volume the persistent queues may fill together; the rest is bbolt's compaction headroom. */
+    static final double QUEUE_SHARE_OF_VOLUME = 0.8;
 
     public static GatewayPlan of(StackSettings settings, List<Tenant> tenants) {
         String ns = settings.kubernetes().namespace();
         String tempo = "distributor." + ns + ".svc.cluster.local:" + OTLP_GRPC;
         boolean local = settings.aws().isEmpty();
-        int queue = settings.gateway().queueSize();
+        long volume = ModelNumbers.bytes(settings.gateway().queueVolumeSize());
         var sampling = tenants.stream().filter(t -> t.settings().sampling().enabled()).toList();
         var direct = tenants.stream().filter(t -> !t.settings().sampling().enabled()).map(Tenant::id).toList();
+        // Every persistent queue of a pod shares its one volume: each exporter gets an equal byte budget, together
+        // QUEUE_SHARE_OF_VOLUME of it, so one throttled tenant retrying for an hour can fill only its own share.
+        long queue = queueBudget(volume, direct.size() + (sampling.isEmpty() ? 0 : 1));
+        requireRoom(settings, queue, direct.size() + (sampling.isEmpty() ? 0 : 1));
 
         var gw = new CollectorConfig();
         String intake = "traces/intake";
         authenticatedOtlpReceiver(gw, intake);
         tenantFromAuth(gw, intake);
+        stripClientTenantFromSpans(gw, intake);
         platformLabels(gw, intake, settings.environment(), settings.clusterName());
         routeByTenant(gw, intake, "routing/tenants", direct, id -> tenantPipeline(id));
         for (String id : direct) exportToTempo(gw, tenantPipeline(id), id, tempo, queue);
@@ -79,7 +92,9 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
             tailSampling(sm, in, sampling);
             var ids = sampling.stream().map(Tenant::id).toList();
             routeByTenant(sm, in, "routing/tenants", ids, id -> tenantPipeline(id));
-            for (String id : ids) exportToTempo(sm, tenantPipeline(id), id, tempo, queue);
+            long samplerQueue = queueBudget(volume, ids.size());
+            requireRoom(settings, samplerQueue, ids.size());
+            for (String id : ids) exportToTempo(sm, tenantPipeline(id), id, tempo, samplerQueue);
             healthCheck(sm);
             selfTelemetry(sm);
             memoryLimiterFirst(sm);
@@ -102,8 +117,11 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
     static void authenticatedOtlpReceiver(CollectorConfig c, String pipeline) {
         c.extension("basicauth/tenants", Map.of("htpasswd", Map.of("file", HTPASSWD_PATH)));
         var auth = Map.of("authenticator", "basicauth/tenants");
+        // Long-lived gRPC connections pin a client to one gateway pod: closing them after a while lets clients
+        // spread over pods added by the autoscaler (configgrpc KeepaliveServerParameters).
+        var keepalive = Map.of("server_parameters", Map.of("max_connection_age", "5m", "max_connection_age_grace", "30s"));
         c.receiver("otlp", Map.of("protocols", Map.of(
-                "grpc", Map.of("endpoint", "0.0.0.0:" + OTLP_GRPC, "auth", auth),
+                "grpc", Map.of("endpoint", "0.0.0.0:" + OTLP_GRPC, "auth", auth, "keepalive", keepalive),
                 "http", Map.of("endpoint", "0.0.0.0:" + OTLP_HTTP, "auth", auth))));
         c.addReceiver(pipeline, "otlp");
     }
@@ -115,10 +133,20 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
         c.appendProcessor(pipeline, "resource/tenant");
     }
 
+    /**
+     * A client may put {@code tracing.tenant} on its spans too: deleted there, so nothing downstream (the sampling
+     * tier's string_attribute policies read span attributes as well as resource ones) can see another tenant's id.
+     */
+    static void stripClientTenantFromSpans(CollectorConfig c, String pipeline) {
+        c.processor("attributes/strip-tenant", Map.of("actions", List.of(Map.of("key", TENANT_ATTRIBUTE, "action", "delete"))));
+        c.appendProcessor(pipeline, "attributes/strip-tenant");
+    }
+
+    /** Where the data comes from, unless the team said so itself: insert never overwrites a team's value. */
     static void platformLabels(CollectorConfig c, String pipeline, String environment, String cluster) {
         c.processor("resource/platform", Map.of("attributes", List.of(
-                Map.of("key", "deployment.environment.name", "value", environment, "action", "upsert"),
-                Map.of("key", "k8s.cluster.name", "value", cluster, "action", "upsert"))));
+                Map.of("key", "deployment.environment.name", "value", environment, "action", "insert"),
+                Map.of("key", "k8s.cluster.name", "value", cluster, "action", "insert"))));
         c.appendProcessor(pipeline, "resource/platform");
     }
 
@@ -151,28 +179,66 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
         c.connectors.put(router, Map.of("table", table));
     }
 
-    /** Batching per tenant, OTLP to the distributor with the tenant's header, retries and a persistent queue. */
-    static void exportToTempo(CollectorConfig c, String pipeline, String tenant, String endpoint, int queueSize) {
+    /**
+     * OTLP to the distributor with the tenant's header, retries, and a persistent queue that batches itself. No batch
+     * processor: it acknowledges the client before the data is queued and drops it on a crash or a full queue
+     * (core docs/rfcs/batching-migration.md); the queue's own batcher (exporterhelper sending_queue.batch) works on
+     * what is already on disk, so an acknowledged span is a persisted span.
+     */
+    static void exportToTempo(CollectorConfig c, String pipeline, String tenant, String endpoint, long queueBytes) {
         persistentQueue(c);
-        c.processor("batch", Map.of("send_batch_size", 8192, "send_batch_max_size", 16384, "timeout", "200ms"));
-        c.appendProcessor(pipeline, "batch");
         c.exporter("otlp/tenant-" + tenant, Map.of(
                 "endpoint", endpoint,
                 "tls", Map.of("insecure", true),
                 "headers", Map.of("X-Scope-OrgID", tenant),
                 "retry_on_failure", Map.of("enabled", true, "initial_interval", "5s", "max_interval", "30s", "max_elapsed_time", "1h"),
-                "sending_queue", Map.of("enabled", true, "storage", "file_storage/queue", "queue_size", queueSize, "num_consumers", 4)));
+                "sending_queue", sendingQueue(queueBytes)));
         c.addExporter(pipeline, "otlp/tenant-" + tenant);
     }
 
+    /** A persistent queue sized in bytes, batching by bytes up to MAX_REQUEST_BYTES per request. */
+    static Map<String, Object> sendingQueue(long queueBytes) {
+        var q = new LinkedHashMap<String, Object>();
+        q.put("enabled", true);
+        q.put("storage", "file_storage/queue");
+        q.put("sizer", "bytes");
+        q.put("queue_size", queueBytes);
+        q.put("num_consumers", 4);
+        q.put("batch", Map.of("sizer", "bytes", "min_size", 512 * 1024, "max_size", MAX_REQUEST_BYTES, "flush_timeout", "200ms"));
+        return q;
+    }
+
+    /** An equal share of QUEUE_SHARE_OF_VOLUME of the volume for each of the pod's persistent queues. */
+    static long queueBudget(long volumeBytes, int queues) {
+        return (long) (volumeBytes * QUEUE_SHARE_OF_VOLUME / Math.max(1, queues));
+    }
+
+    /**
+     * A queue must hold a few of the largest requests, or it refuses every large one; the batcher also needs its
+     * minimum below the queue size (exporterhelper queuebatch Config.Validate). Too many tenants for the volume is a
+     * settings problem, stated before anything is deployed.
+     */
+    static void requireRoom(StackSettings settings, long queueBytes, int queues) {
+        if (queueBytes < 2 * MAX_REQUEST_BYTES) {
+            long needed = (long) Math.ceil(2.0 * MAX_REQUEST_BYTES * queues / QUEUE_SHARE_OF_VOLUME / (1024 * 1024 * 1024));
+            throw new io.tracingplatform.config.InvalidInputException("The gateway's queue volume is too small", List.of(
+                    new io.tracingplatform.config.Problem(settings.file(), io.tracingplatform.yaml.Location.UNKNOWN,
+                            "tracing-platform:gateway.queueVolumeSize", settings.gateway().queueVolumeSize() + " shared by "
+                            + queues + " persistent queues leaves " + queueBytes / 1024 + " KiB each, under two requests of "
+                            + MAX_REQUEST_BYTES / 1024 + " KiB.", "pulumi config set --stack " + settings.stack()
+                            + " --path 'tracing-platform:gateway.queueVolumeSize' " + needed + "Gi")));
+        }
+    }
+
+    /** fsync on every write: a span the collector acknowledged is on disk, not in the page cache, when a node dies. */
     static void persistentQueue(CollectorConfig c) {
-        c.extension("file_storage/queue", Map.of("directory", QUEUE_DIR, "create_directory", true,
+        c.extension("file_storage/queue", Map.of("directory", QUEUE_DIR, "create_directory", true, "fsync", true,
                 "compaction", Map.of("on_start", true, "directory", QUEUE_DIR)));
     }
 
     /** Sampling tenants go, trace-ID-aware, to the sampling tier: every span of a trace meets in one pod. */
     static void routeToSampler(CollectorConfig c, String from, String router, List<String> tenants, String samplerHost,
-                               int queueSize) {
+                               long queueBytes) {
         String pipeline = "traces/to-sampler";
         var routes = new ArrayList<Map<String, Object>>();
         for (String id : tenants) routes.add(route(id, List.of(pipeline)));
@@ -188,8 +254,7 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
                 "resolver", Map.of("dns", Map.of("hostname", samplerHost, "port", String.valueOf(OTLP_GRPC))),
                 // num_consumers explicitly: the load-balancing exporter's default queue has none, and otelcol 0.140.1
                 // refuses the config ("sending_queue: `num_consumers` must be positive", real-server suite).
-                "sending_queue", Map.of("enabled", true, "storage", "file_storage/queue", "queue_size", queueSize,
-                        "num_consumers", 4)));
+                "sending_queue", sendingQueue(queueBytes)));
         c.addExporter(pipeline, "loadbalancing/sampler");
     }
 

@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
  * @param replicas gateway replicas (the HPA minimum); default 2 (1 on local)
  * @param maxReplicas HPA maximum; default 6 (1 on local)
  * @param samplerReplicas tail-sampling tier replicas, when some tenant samples; default 2 (1 on local)
- * @param queueSize persistent sending queue per tenant exporter, in batches; default 5000
- * @param queueVolumeSize volume of the persistent queues per gateway pod; default 10Gi
+ * @param queueVolumeSize volume of the persistent queues per gateway (and sampler) pod; default 10Gi (1Gi on local).
+ *     The queues are sized in bytes from it: 80% of the volume, shared equally by the pod's exporters (README)
  * @param credentialGeneration bump to rotate every tenant's gateway credential; default 1
  * @param instrumentation whether the OpenTelemetry Operator is installed (Instrumentation resources are
  *     created); default true (false on local)
@@ -20,8 +20,7 @@ import java.util.regex.Pattern;
  * @param ingressTlsSecret TLS Secret of the Ingress; required with ingressHost
  * @param cpu, memory, cpuLimit, memoryLimit resources of a gateway pod; default 500m, 1Gi, 2, 2Gi
  */
-public record GatewaySettings(int replicas, int maxReplicas, int samplerReplicas, int queueSize,
-                              String queueVolumeSize, int credentialGeneration, boolean instrumentation,
+public record GatewaySettings(int replicas, int maxReplicas, int samplerReplicas, String queueVolumeSize, int credentialGeneration, boolean instrumentation,
                               Optional<String> ingressHost, Optional<String> ingressClassName,
                               Optional<String> ingressTlsSecret, String cpu, String memory, String cpuLimit,
                               String memoryLimit) {
@@ -37,7 +36,12 @@ public record GatewaySettings(int replicas, int maxReplicas, int samplerReplicas
             max = replicas;
         }
         int sampler = (int) f.integer("samplerReplicas", local ? 1 : 2, 1, 100, "pods");
-        int queue = (int) f.integer("queueSize", 5000, 10, 1_000_000, "batches");
+        if (f.has("queueSize")) {
+            // Counted requests of up to 16384 spans each: a budget no one could relate to the disk. Removed, not reinterpreted.
+            f.problemWithFix("queueSize", "was removed: queues are now sized in bytes, 80% of queueVolumeSize shared by "
+                    + "the pod's exporters (README, Gateways).", "delete it; to give queues more room, raise "
+                    + "tracing-platform:gateway.queueVolumeSize");
+        }
         String volume = f.matching("queueVolumeSize", f.string("queueVolumeSize", local ? "1Gi" : "10Gi"), QUANTITY,
                 "is not a quantity like 10Gi", "10Gi");
         int generation = (int) f.integer("credentialGeneration", 1, 1, 1_000_000, "");
@@ -53,7 +57,7 @@ public record GatewaySettings(int replicas, int maxReplicas, int samplerReplicas
         String cpuLimit = f.matching("cpuLimit", f.string("cpuLimit", local ? "500m" : "2"), QUANTITY, "is not a CPU quantity", "2");
         String memoryLimit = f.matching("memoryLimit", f.string("memoryLimit", local ? "512Mi" : "2Gi"), QUANTITY, "is not a memory quantity", "2Gi");
         f.finish();
-        return new GatewaySettings(replicas, max, sampler, queue, volume, generation, instrumentation, host, className,
+        return new GatewaySettings(replicas, max, sampler, volume, generation, instrumentation, host, className,
                 tls, cpu, memory, cpuLimit, memoryLimit);
     }
 
