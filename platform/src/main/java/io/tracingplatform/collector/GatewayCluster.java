@@ -60,6 +60,11 @@ import io.tracingplatform.k8s.Labels;
 import io.tracingplatform.k8s.Monitoring;
 import io.tracingplatform.k8s.Names;
 import io.tracingplatform.k8s.Workloads;
+import com.pulumi.kubernetes.autoscaling.v2.inputs.HPAScalingRulesArgs;
+import com.pulumi.kubernetes.autoscaling.v2.inputs.HorizontalPodAutoscalerBehaviorArgs;
+import com.pulumi.kubernetes.core.v1.inputs.EnvVarArgs;
+import com.pulumi.kubernetes.core.v1.inputs.TopologySpreadConstraintArgs;
+import io.tracingplatform.config.ModelNumbers;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -96,11 +101,13 @@ public final class GatewayCluster extends KubernetesComponent {
 
         // The htpasswd file is read at start: a change of tenants or generation must roll the pods too.
         String rollKey = Monitoring.configHash(plan.gatewayYaml() + "|" + String.join(",", plan.tenants()) + "|" + generation);
-        collector(GatewayPlan.GATEWAY, "gateway", plan.gatewayYaml(), rollKey, g.replicas(), true, settings);
+        // The HPA owns the gateway's replica count (null here): a replicas field would reset every scale-out at each up.
+        collector(GatewayPlan.GATEWAY, "gateway", plan.gatewayYaml(), rollKey, null, true, settings);
         var ports = new TreeMap<String, Integer>();
         ports.put("otlp-grpc", GatewayPlan.OTLP_GRPC);
         ports.put("otlp-http", GatewayPlan.OTLP_HTTP);
-        ports.put("metrics", GatewayPlan.METRICS);
+        // No metrics port on the Service teams send to: the collector's own metrics name every tenant's exporter.
+        // Metrics are on the headless -pods Service only, so the ServiceMonitor scrapes each pod once.
         service(GatewayPlan.GATEWAY, "gateway", ports, false);
         service(GatewayPlan.GATEWAY + "-pods", "gateway", Map.of("metrics", GatewayPlan.METRICS), true);
         autoscaler(g.replicas(), g.maxReplicas());
@@ -131,7 +138,7 @@ public final class GatewayCluster extends KubernetesComponent {
         return meta(GatewayPlan.GATEWAY, objectName, component);
     }
 
-    private void collector(String objectName, String component, String yaml, String rollKey, int replicas,
+    private void collector(String objectName, String component, String yaml, String rollKey, Integer replicas,
                            boolean authenticated, StackSettings settings) {
         var g = settings.gateway();
         new ConfigMap(Names.child(name, component + "-config"), ConfigMapArgs.builder()
@@ -146,7 +153,7 @@ public final class GatewayCluster extends KubernetesComponent {
             mounts.add(VolumeMountArgs.builder().name("auth").mountPath("/etc/otelcol/auth").readOnly(true).build());
             volumes.add(VolumeArgs.builder().name("auth").secret(SecretVolumeSourceArgs.builder().secretName(HTPASSWD_SECRET).build()).build());
         }
-        var health = ProbeArgs.builder().httpGet(HTTPGetActionArgs.builder().path("/").port(GatewayPlan.HEALTH).build());
+        var health = HTTPGetActionArgs.builder().path("/").port(GatewayPlan.HEALTH).build();
         var container = ContainerArgs.builder()
                 .name("otelcol")
                 .image(settings.release().image("otelcolContrib"))
@@ -155,8 +162,14 @@ public final class GatewayCluster extends KubernetesComponent {
                         ContainerPortArgs.builder().name("otlp-http").containerPort(GatewayPlan.OTLP_HTTP).build(),
                         ContainerPortArgs.builder().name("metrics").containerPort(GatewayPlan.METRICS).build(),
                         ContainerPortArgs.builder().name("health").containerPort(GatewayPlan.HEALTH).build())
-                .readinessProbe(health.build())
-                .livenessProbe(health.periodSeconds(20).build())
+                // Start-up may compact a large persistent queue (compaction.on_start): up to 5 minutes before liveness
+                // counts; readiness takes a pod out of the Service quickly, liveness restarts it only after 2 minutes.
+                .startupProbe(ProbeArgs.builder().httpGet(health).periodSeconds(5).failureThreshold(60).build())
+                .readinessProbe(ProbeArgs.builder().httpGet(health).periodSeconds(10).failureThreshold(3).build())
+                .livenessProbe(ProbeArgs.builder().httpGet(health).periodSeconds(20).failureThreshold(6).build())
+                // The Go runtime collects before the container's limit, not after (85%; memory_limiter refuses at 80%).
+                .env(EnvVarArgs.builder().name("GOMEMLIMIT")
+                        .value(String.valueOf((long) (ModelNumbers.bytes(g.memoryLimit()) * 0.85))).build())
                 .resources(Workloads.resources(g.cpu(), g.memory(), g.cpuLimit(), g.memoryLimit()))
                 .securityContext(Hardening.container())
                 .volumeMounts(mounts)
@@ -166,7 +179,7 @@ public final class GatewayCluster extends KubernetesComponent {
                 .spec(StatefulSetSpecArgs.builder()
                         .serviceName(component.equals("gateway") ? GatewayPlan.GATEWAY + "-pods" : GatewayPlan.SAMPLER)
                         .podManagementPolicy("Parallel")
-                        .replicas(replicas)
+                        .replicas(replicas == null ? null : com.pulumi.core.Output.of(replicas))
                         .selector(LabelSelectorArgs.builder().matchLabels(selector).build())
                         .persistentVolumeClaimRetentionPolicy(StatefulSetPersistentVolumeClaimRetentionPolicyArgs.builder()
                                 .whenDeleted("Retain").whenScaled("Retain").build())
@@ -180,6 +193,10 @@ public final class GatewayCluster extends KubernetesComponent {
                                         .terminationGracePeriodSeconds(60)
                                         .containers(container)
                                         .volumes(volumes)
+                                        // Across zones where the nodes allow it, so one zone's loss leaves gateways.
+                                        .topologySpreadConstraints(TopologySpreadConstraintArgs.builder().maxSkew(1)
+                                                .topologyKey("topology.kubernetes.io/zone").whenUnsatisfiable("ScheduleAnyway")
+                                                .labelSelector(LabelSelectorArgs.builder().matchLabels(selector).build()).build())
                                         .affinity(AffinityArgs.builder().podAntiAffinity(PodAntiAffinityArgs.builder()
                                                 .preferredDuringSchedulingIgnoredDuringExecution(WeightedPodAffinityTermArgs.builder().weight(100)
                                                         .podAffinityTerm(PodAffinityTermArgs.builder().topologyKey("kubernetes.io/hostname")
@@ -215,6 +232,10 @@ public final class GatewayCluster extends KubernetesComponent {
                                 .name(GatewayPlan.GATEWAY).build())
                         .minReplicas(min)
                         .maxReplicas(max)
+                        // Never scale down by itself: a removed pod's retained volume keeps its queued spans until that
+                        // ordinal returns. Scale down by hand after draining (runbooks/upgrade-the-platform.md).
+                        .behavior(HorizontalPodAutoscalerBehaviorArgs.builder().scaleDown(HPAScalingRulesArgs.builder()
+                                .selectPolicy("Disabled").build()).build())
                         .metrics(
                                 MetricSpecArgs.builder().type("Resource").resource(ResourceMetricSourceArgs.builder().name("cpu")
                                         .target(MetricTargetArgs.builder().type("Utilization").averageUtilization(70).build()).build()).build(),
