@@ -31,8 +31,16 @@ public final class Laptop {
     /** A collector overlay: the file and the ports it chose. */
     public record CollectorRun(Path overlay, int healthPort, Map<String, Integer> receiverPorts) {}
 
-    @SuppressWarnings("unchecked")
     public static CollectorRun collector(Map<String, Object> rendered, Path dir, String htpasswd) {
+        return collector(rendered, dir, htpasswd, null);
+    }
+
+    /**
+     * @param backend where the OTLP exporters send (host:port of a test's receiver), or null for a port where
+     *     nothing listens
+     */
+    @SuppressWarnings("unchecked")
+    public static CollectorRun collector(Map<String, Object> rendered, Path dir, String htpasswd, String backend) {
         try {
             Files.createDirectories(dir);
             var overlay = new LinkedHashMap<String, Object>();
@@ -74,7 +82,7 @@ public final class Laptop {
             for (var e : map(rendered.get("exporters")).entrySet()) {
                 var exp = map(e.getValue());
                 if (exp.containsKey("endpoint")) {
-                    put(overlay, List.of("exporters", e.getKey(), "endpoint"), "127.0.0.1:" + Proc.freePort());
+                    put(overlay, List.of("exporters", e.getKey(), "endpoint"), backend != null ? backend : "127.0.0.1:" + Proc.freePort());
                 }
                 if (map(map(exp.get("resolver")).get("dns")).containsKey("hostname")) {
                     put(overlay, List.of("exporters", e.getKey(), "resolver", "dns", "hostname"), "localhost");

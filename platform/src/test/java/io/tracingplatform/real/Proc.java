@@ -172,6 +172,17 @@ public final class Proc implements AutoCloseable {
         }
     }
 
+    /** A crash: SIGKILL to the process group, no chance to flush anything. */
+    public void kill() {
+        if (!process.isAlive()) return;
+        signal("KILL");
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void signal(String sig) {
         run(List.of("kill", "-" + sig, "--", "-" + process.pid()), Duration.ofSeconds(5));
     }

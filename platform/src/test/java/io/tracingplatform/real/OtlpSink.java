@@ -1,0 +1,143 @@
+package io.tracingplatform.real;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnknownFieldSet;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCalls;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The receiving end of the gateway in traffic checks, standing where Tempo's distributor stands (Tempo cannot run
+ * here): a real OTLP/gRPC server (grpc-java) that accepts TraceService/Export and records, per request, the
+ * {@code X-Scope-OrgID} the gateway sent and every span with its resource and span attributes. It judges nothing:
+ * the assertions are about what the real collector sent. Decoded with protobuf's schema-less reader (OTLP field
+ * numbers from opentelemetry-proto trace/v1/trace.proto, common/v1/common.proto).
+ */
+final class OtlpSink implements AutoCloseable {
+    /** One span as received: its request's tenant header, ids, name, resource and span attributes (strings). */
+    record Span(String orgId, String traceId, String spanId, String name, Map<String, String> resource,
+                Map<String, String> attributes) {}
+
+    private static final Metadata.Key<String> ORG_ID = Metadata.Key.of("x-scope-orgid", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Context.Key<String> CURRENT_ORG = Context.key("org");
+    private final List<Span> spans = new ArrayList<>();
+    private final Server server;
+
+    OtlpSink(int port) {
+        var bytes = new MethodDescriptor.Marshaller<byte[]>() {
+            @Override
+            public InputStream stream(byte[] value) {
+                return new ByteArrayInputStream(value);
+            }
+
+            @Override
+            public byte[] parse(InputStream stream) {
+                try {
+                    return stream.readAllBytes();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+        var export = MethodDescriptor.<byte[], byte[]>newBuilder().setType(MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName("opentelemetry.proto.collector.trace.v1.TraceService/Export")
+                .setRequestMarshaller(bytes).setResponseMarshaller(bytes).build();
+        var service = ServerServiceDefinition.builder("opentelemetry.proto.collector.trace.v1.TraceService")
+                .addMethod(export, ServerCalls.asyncUnaryCall((request, response) -> {
+                    record(CURRENT_ORG.get(), request);
+                    response.onNext(new byte[0]); // an empty ExportTraceServiceResponse: all accepted
+                    response.onCompleted();
+                })).build();
+        ServerInterceptor headers = new ServerInterceptor() {
+            @Override
+            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata md, ServerCallHandler<Q, R> next) {
+                return Contexts.interceptCall(Context.current().withValue(CURRENT_ORG, md.get(ORG_ID)), call, md, next);
+            }
+        };
+        try {
+            server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+                    .maxInboundMessageSize(64 * 1024 * 1024)
+                    .addService(ServerInterceptors.intercept(service, headers)).build().start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the OTLP sink on 127.0.0.1:" + port, e);
+        }
+    }
+
+    synchronized List<Span> spans() {
+        return List.copyOf(spans);
+    }
+
+    private synchronized void record(String orgId, byte[] request) {
+        try {
+            var req = UnknownFieldSet.parseFrom(request);
+            for (ByteString rs : lengthDelimited(req, 1)) {
+                var resourceSpans = UnknownFieldSet.parseFrom(rs);
+                var resource = new LinkedHashMap<String, String>();
+                for (ByteString r : lengthDelimited(resourceSpans, 1)) resource.putAll(attributes(UnknownFieldSet.parseFrom(r), 1));
+                for (ByteString ss : lengthDelimited(resourceSpans, 2)) {
+                    for (ByteString sp : lengthDelimited(UnknownFieldSet.parseFrom(ss), 2)) {
+                        var span = UnknownFieldSet.parseFrom(sp);
+                        spans.add(new Span(orgId, hex(span, 1), hex(span, 2), string(span, 5), Map.copyOf(resource),
+                                attributes(span, 9)));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("not an OTLP ExportTraceServiceRequest", e);
+        }
+    }
+
+    private static List<ByteString> lengthDelimited(UnknownFieldSet set, int field) {
+        return set.hasField(field) ? set.getField(field).getLengthDelimitedList() : List.of();
+    }
+
+    private static String string(UnknownFieldSet set, int field) {
+        var l = lengthDelimited(set, field);
+        return l.isEmpty() ? "" : l.get(0).toStringUtf8();
+    }
+
+    private static String hex(UnknownFieldSet set, int field) {
+        var l = lengthDelimited(set, field);
+        return l.isEmpty() ? "" : HexFormat.of().formatHex(l.get(0).toByteArray());
+    }
+
+    private static Map<String, String> attributes(UnknownFieldSet owner, int field) throws IOException {
+        var out = new LinkedHashMap<String, String>();
+        for (ByteString kv : lengthDelimited(owner, field)) {
+            var pair = UnknownFieldSet.parseFrom(kv);
+            var value = lengthDelimited(pair, 2);
+            out.put(string(pair, 1), value.isEmpty() ? "" : string(UnknownFieldSet.parseFrom(value.get(0)), 1));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        server.shutdownNow();
+        try {
+            server.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
