@@ -183,7 +183,7 @@ public final class LocatedYaml {
                 if (p.getNumberType() == com.fasterxml.jackson.core.JsonParser.NumberType.BIG_INTEGER) {
                     throw new YamlProblem(file, here, path, "the number " + p.getText() + " is too large (the largest whole number "
                             + "accepted is " + Long.MAX_VALUE + ").", "write a smaller number; the field's limits are in "
-                            + "templates/tenant.schema.json or README.");
+                            + "templates/tenant.schema.json.");
                 }
                 return p.getLongValue();
             case VALUE_NUMBER_FLOAT:

@@ -20,7 +20,7 @@ class RunnerThrottleTest {
         assertFalse(plan.resources().isEmpty());
         assertTrue(RunnerThrottle.PAUSES.get() > before,
                 "the SDK's loop no longer logs '" + RunnerThrottle.LOOP_MESSAGE + "...': check DeploymentImpl.DefaultRunner "
-                        + "of the new SDK and whether the throttle is still needed (README, Performance)");
+                        + "of the new SDK and whether the throttle is still needed (platform/README.md, Performance)");
         var logger = Logger.getLogger(com.pulumi.test.internal.PulumiTestInternal.class.getName());
         assertNull(logger.getFilter(), "filter removed after the run");
         assertFalse(logger.isLoggable(Level.FINE), "level restored after the run");
