@@ -7,11 +7,8 @@ import picocli.CommandLine.Option;
 public final class CommonOptions {
     public enum Format { text, json }
 
-    @Option(names = "--format", defaultValue = "text", description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", defaultValue = "text", description = "Output format: ${COMPLETION-CANDIDATES}, any case (default: ${DEFAULT-VALUE}).")
     public Format format = Format.text;
-
-    @Option(names = "--debug", description = "Print stack traces for errors.")
-    public boolean debug;
 
     @Option(names = "--project-dir", hidden = true, description = "Repository root (default: found from the working directory).")
     public java.nio.file.Path projectDir;

@@ -25,6 +25,11 @@ final class RenderCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // Checked before the (slow) plan: a file where the directory belongs is a typo, never something to replace.
+        if (java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out)) {
+            throw new Main.UserError("--out " + out + " is a file; render writes a directory of files.", "--out",
+                    "--out build/manifests-" + stack + " (a new or empty directory, or an earlier render's).");
+        }
         var plan = StackRun.plan(common.layout(), stack);
         java.util.List<Renderer.Written> written;
         try {
@@ -38,12 +43,20 @@ final class RenderCommand implements Callable<Integer> {
             json.put("stack", stack);
             json.put("out", out.toString());
             json.put("files", written);
+            json.put("secrets", written.stream().filter(w -> w.kind().equals("Secret")).toList());
+            json.put("secretsReadme", out.resolve(Renderer.SECRETS_README).toString());
             stdout.println(Yaml.toOutputJson(json));
         } else {
             long manifests = written.stream().filter(w -> !w.kind().equals("file")).count();
             stdout.println("Rendered " + manifests + " Kubernetes objects and " + (written.size() - manifests)
                     + " config files for stack " + stack + " into " + out);
             stdout.println("Apply with: kubectl apply -f " + out.resolve("manifests"));
+            long secrets = written.stream().filter(w -> w.kind().equals("Secret")).count();
+            if (secrets > 0) {
+                stdout.println(secrets + " Secrets are in " + out.resolve("secrets") + ", not applied: their secret values are redacted."
+                        + " Create them from your secret store; " + out.resolve(Renderer.SECRETS_README) + " says how"
+                        + " (./platformctl tenant credentials derives the gateway credentials from the seed).");
+            }
         }
         return Main.OK;
     }

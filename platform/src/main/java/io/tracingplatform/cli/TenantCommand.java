@@ -8,6 +8,7 @@ import io.tracingplatform.config.ProjectLayout;
 import io.tracingplatform.config.StackFiles;
 import io.tracingplatform.config.StackSettings;
 import io.tracingplatform.config.TenantPolicy;
+import io.tracingplatform.tenants.ModelValidator;
 import io.tracingplatform.tenants.ReservedIds;
 import io.tracingplatform.tenants.SchemaGenerator;
 import io.tracingplatform.tenants.TenantLoader;
@@ -35,13 +36,13 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code tenant new|validate|list|schema}: self-service onboarding. */
 @Command(name = "tenant", description = "Create, validate and list tenant files.",
         subcommands = {TenantCommand.New.class, TenantCommand.Validate.class, TenantCommand.ListTenants.class,
-                TenantCommand.Schema.class})
+                TenantCommand.Schema.class, TenantCommand.Credentials.class})
 final class TenantCommand implements Runnable {
     @Spec CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: new, validate, list or schema.");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: new, validate, list, schema or credentials.");
     }
 
     /** Every stack's tenant defaults and caps, from the stack files. */
@@ -58,6 +59,17 @@ final class TenantCommand implements Runnable {
         @Option(names = "--cost-center", description = "Cost center (default: the template's, to be edited).") String costCenter;
         @Option(names = "--contact", description = "Contact e-mail; repeat for more (default: the template's, to be edited).")
         List<String> contacts = new ArrayList<>();
+        @Option(names = "--namespace", paramLabel = "NS", description = "Kubernetes namespace the team runs in; repeat for more (default: the id).")
+        List<String> namespaces = new ArrayList<>();
+        @Option(names = "--retention", description = "Trace retention in the template's environment, e.g. 14d (default: the template's).")
+        String retention;
+        @Option(names = "--language", description = "Zero-code instrumentation language; repeat for more: ${COMPLETION-CANDIDATES}.",
+                completionCandidates = Languages.class)
+        List<String> languages = new ArrayList<>();
+        @Option(names = "--viewer", paramLabel = "GROUP", description = "SSO group with Viewer in the team's Grafana organisation; repeatable.")
+        List<String> viewers = new ArrayList<>();
+        @Option(names = "--editor", paramLabel = "GROUP", description = "SSO group with Editor; repeatable.")
+        List<String> editors = new ArrayList<>();
 
         @Override
         public Integer call() throws IOException {
@@ -70,29 +82,51 @@ final class TenantCommand implements Runnable {
                 throw new Main.UserError("'" + id + "' is reserved by the platform; choose a team-specific id.");
             }
             for (String c : contacts) {
-                if (!c.matches(TenantModel.EMAIL_PATTERN)) throw new Main.UserError("--contact '" + c + "' is not an e-mail address.");
+                if (!c.matches(TenantModel.EMAIL_PATTERN)) throw new Main.UserError("--contact '" + c + "' is not an e-mail address.", "--contact", null);
             }
             Path target = layout.tenantsDir().resolve(id + ".yaml");
             if (Files.exists(target)) {
-                spec.commandLine().getErr().println("error: " + layout.display(target) + " already exists; edit it instead.");
-                return Main.PROBLEMS;
+                throw new Main.ProblemsFound(layout.display(target) + " already exists; edit it instead.",
+                        List.of(new Problem(layout.display(target), io.tracingplatform.yaml.Location.UNKNOWN, "id",
+                                "already exists.", "edit it, or choose another id.")));
             }
             String text = scaffold(Files.readString(layout.templatesDir().resolve("tenant.yaml")));
             byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
             // Checked as if written, against every other tenant file and every stack; nothing is written on a problem.
+            // The template's placeholders are expected in a scaffold (validate refuses them until a person fills them in).
             var checked = TenantLoader.check(layout, List.of(), policies(layout), Map.of(target, bytes));
-            if (!checked.problems().isEmpty()) {
-                checked.problems().forEach(p -> spec.commandLine().getErr().println(p.describe()));
-                return Main.PROBLEMS;
+            var placeholders = checked.problems().stream().filter(p -> p.message().endsWith(ModelValidator.PLACEHOLDER)).toList();
+            var problems = checked.problems().stream().filter(p -> !placeholders.contains(p)).toList();
+            if (!problems.isEmpty()) {
+                // The draft was never written: name the problems by field, not by a file:line that does not exist.
+                var err = spec.commandLine().getErr();
+                err.println("Nothing written to " + layout.display(target) + ":");
+                var unwritten = new ArrayList<Problem>();
+                for (var p : problems) {
+                    String fix = p.field().contains("instrumentation.namespaces")
+                            ? "pass --namespace NAME (repeatable) with namespaces your team runs in. (" + p.fix() + ")" : p.fix();
+                    var q = new Problem(layout.display(target) + " (not written)", io.tracingplatform.yaml.Location.UNKNOWN,
+                            p.field(), p.message(), fix);
+                    unwritten.add(q);
+                    err.println("  " + q.field() + ": " + q.message() + " Fix: " + q.fix());
+                }
+                throw new Main.ProblemsFound(problems.size() + " problem(s); nothing written.", unwritten);
             }
             Files.createDirectories(target.getParent());
             Files.write(target, bytes, StandardOpenOption.CREATE_NEW);
             var out = spec.commandLine().getOut();
+            var toFill = placeholders.stream().map(Problem::field).toList();
             if (common.json()) {
-                out.println(Yaml.toOutputJson(Map.of("file", layout.display(target), "id", id)));
+                var json = new LinkedHashMap<String, Object>();
+                json.put("file", layout.display(target));
+                json.put("id", id);
+                json.put("placeholders", toFill);
+                out.println(Yaml.toOutputJson(json));
             } else {
-                out.println("Wrote " + layout.display(target) + ". Next: edit it (environments, namespaces, groups), run"
-                        + " ./platformctl tenant validate, and open a pull request.");
+                out.println("Wrote " + layout.display(target) + ". Next: edit it (environments, namespaces, groups)"
+                        + (toFill.isEmpty() ? "" : ", replace the template's placeholders in " + String.join(", ", toFill)
+                                + " (validate refuses them; or pass --cost-center and --contact)")
+                        + ", run ./platformctl tenant validate, and open a pull request.");
             }
             return Main.OK;
         }
@@ -106,10 +140,27 @@ final class TenantCommand implements Runnable {
             text = replaceValue(text, "displayName", quote(name));
             if (costCenter != null) text = replaceValue(text, "costCenter", quote(costCenter));
             if (!contacts.isEmpty()) {
-                text = text.replace("  - my-team@example.com\n",
+                text = text.replace("  - " + TenantModel.PLACEHOLDER_CONTACT + "\n",
                         String.join("", contacts.stream().map(c -> "  - " + c + "\n").toList()));
             }
-            return text.replace("[my-team]", "[" + id + "]").replace("my-team@example.com", id + "@example.com");
+            if (retention != null) text = replaceNested(text, "retention", retention);
+            if (!languages.isEmpty()) text = replaceNested(text, "languages", flow(languages));
+            if (!viewers.isEmpty()) text = replaceNested(text, "viewers", flow(viewers));
+            if (!editors.isEmpty()) text = replaceNested(text, "editors", flow(editors));
+            // The contact placeholder stays as it is, so validate recognises an unedited scaffold.
+            return text.replace("[my-team]", flow(namespaces.isEmpty() ? List.of(id) : namespaces));
+        }
+
+        static String flow(List<String> values) {
+            return "[" + String.join(", ", values.stream().map(New::quote).toList()) + "]";
+        }
+
+        /** Replaces the value of the first indented {@code key:} line, keeping its trailing comment. */
+        static String replaceNested(String text, String key, String value) {
+            Matcher m = Pattern.compile("(?m)^(\\s+)" + key + ": (\\S[^#\\n]*?)(\\s+#.*)?$").matcher(text);
+            if (!m.find()) throw new IllegalStateException("templates/tenant.yaml has no '" + key + ":' line");
+            return text.substring(0, m.start()) + m.group(1) + key + ": " + value + (m.group(3) == null ? "" : m.group(3))
+                    + text.substring(m.end());
         }
 
         /** Replaces the value of a top-level key, keeping its trailing comment. */
@@ -141,6 +192,8 @@ final class TenantCommand implements Runnable {
             }
             var checked = TenantLoader.check(layout, targets, policies(layout));
             var out = spec.commandLine().getOut();
+            // Notes are not problems: stderr, so the JSON list on stdout stays the list of problems.
+            checked.notes().forEach(n -> spec.commandLine().getErr().println("note: " + n.describe()));
             if (common.json()) {
                 var list = new ArrayList<Map<String, Object>>();
                 for (Problem p : checked.problems()) list.add(json(p));
@@ -191,6 +244,7 @@ final class TenantCommand implements Runnable {
                     m.put("maxTracesPerUser", s.maxTracesPerUser());
                     m.put("maxTraceSizeMB", s.maxTraceSizeMB());
                     m.put("sampling", s.sampling().describe());
+                    m.put("samplingRules", samplingJson(s.sampling()));
                     m.put("namespaces", s.namespaces());
                     m.put("file", t.file());
                     list.add(m);
@@ -207,6 +261,97 @@ final class TenantCommand implements Runnable {
             }
             out.println(tenants.size() + " tenant" + (tenants.size() == 1 ? "" : "s") + " in stack " + stack + ".");
             return Main.OK;
+        }
+    }
+
+    /** The sampling rules as values ({@code sampling} stays the human summary). */
+    static Map<String, Object> samplingJson(io.tracingplatform.config.Sampling s) {
+        var m = new LinkedHashMap<String, Object>();
+        m.put("enabled", s.enabled());
+        m.put("keepErrors", s.keepErrors());
+        m.put("keepSlowerThan", s.keepSlowerThan().map(Durations::human).orElse(null));
+        m.put("keepSlowerThanMs", s.keepSlowerThan().map(java.time.Duration::toMillis).orElse(null));
+        m.put("keepPercent", s.keepPercent());
+        return m;
+    }
+
+    /** Languages for completion and help. */
+    static final class Languages extends ArrayList<String> {
+        Languages() {
+            super(TenantModel.LANGUAGES);
+        }
+    }
+
+    @Command(name = "credentials", description = "Print a tenant's gateway credential and the gateway's htpasswd entries, "
+            + "derived from the stack's credentialSeed, for those who create Secrets from their own store (GitOps).")
+    static final class Credentials implements Callable<Integer> {
+        static final String SEED_ENV = "TRACING_PLATFORM_CREDENTIAL_SEED";
+        @Mixin CommonOptions common;
+        @Spec CommandSpec spec;
+        @Parameters(index = "0", paramLabel = "ID", description = "Tenant id.") String id;
+        @Option(names = "--stack", required = true, description = "Stack (environment) name.") String stack;
+        @Option(names = "--seed-file", paramLabel = "FILE", description = "File holding the seed ('-': standard input), e.g. "
+                + "from 'pulumi config get --stack S tracing-platform:credentialSeed'. Default: $" + SEED_ENV + ".")
+        Path seedFile;
+
+        @Override
+        public Integer call() throws IOException {
+            String seed = seed();
+            var layout = common.layout();
+            var settings = StackSettings.parse(StackFiles.read(layout, stack));
+            var tenants = TenantLoader.load(layout, stack, App.policies(layout, settings));
+            var ids = tenants.stream().map(io.tracingplatform.tenants.Tenant::id).toList();
+            if (!ids.contains(id)) {
+                throw new Main.UserError("tenant '" + id + "' does not join stack " + stack + "; tenants there: "
+                        + (ids.isEmpty() ? "none" : String.join(", ", ids)) + ".", "ID", null);
+            }
+            int generation = settings.gateway().credentialGeneration();
+            String endpoint = io.tracingplatform.collector.GatewayCluster.endpoint(settings.kubernetes().namespace());
+            String password = io.tracingplatform.collector.GatewayCredentials.password(seed, id, generation);
+            var environment = io.tracingplatform.collector.GatewayCredentials.sdkEnvironment(endpoint, id, password);
+            String htpasswd = io.tracingplatform.collector.GatewayCredentials.htpasswd(seed, ids, generation);
+            var namespaces = tenants.stream().filter(t -> t.id().equals(id)).findFirst().orElseThrow().settings().namespaces();
+            var out = spec.commandLine().getOut();
+            if (common.json()) {
+                var json = new LinkedHashMap<String, Object>();
+                json.put("tenant", id);
+                json.put("stack", stack);
+                json.put("generation", generation);
+                json.put("password", password);
+                json.put("secretName", io.tracingplatform.tenants.TenantAccess.SECRET);
+                json.put("namespaces", namespaces);
+                json.put("secretData", environment);
+                json.put("htpasswdSecret", Map.of("namespace", settings.kubernetes().namespace(),
+                        "name", io.tracingplatform.collector.GatewayCluster.HTPASSWD_SECRET, "key", "htpasswd"));
+                json.put("htpasswd", htpasswd);
+                out.println(Yaml.toOutputJson(json));
+                return Main.OK;
+            }
+            out.println("# Tenant " + id + " in stack " + stack + " (credential generation " + generation + ").");
+            out.println("# Secret '" + io.tracingplatform.tenants.TenantAccess.SECRET + "' in each of its namespaces ("
+                    + String.join(", ", namespaces) + "):");
+            environment.forEach((k, v) -> out.println(k + "=" + v));
+            out.println();
+            out.println("# Secret '" + io.tracingplatform.collector.GatewayCluster.HTPASSWD_SECRET + "' in namespace "
+                    + settings.kubernetes().namespace() + ", key 'htpasswd' (every tenant of the stack):");
+            out.print(htpasswd);
+            return Main.OK;
+        }
+
+        String seed() throws IOException {
+            String value;
+            if (seedFile != null) {
+                value = seedFile.toString().equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+                        : Files.readString(seedFile);
+            } else {
+                value = System.getenv(SEED_ENV);
+            }
+            if (value == null || value.isBlank()) {
+                throw new Main.UserError("no credential seed: set $" + SEED_ENV + " or pass --seed-file FILE ('-' for standard input).",
+                        "--seed-file", "pulumi config get --stack " + stack + " tracing-platform:credentialSeed | ./platformctl tenant credentials "
+                                + id + " --stack " + stack + " --seed-file -");
+            }
+            return value.strip();
         }
     }
 

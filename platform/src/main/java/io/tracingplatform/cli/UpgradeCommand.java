@@ -123,7 +123,12 @@ final class UpgradeCommand implements Runnable {
             out.println("Rollout order (pulumi up rolls each workload with its own strategy; to stage it, run "
                     + "pulumi up --target <urn> per step):");
             if (r.rollout().isEmpty()) out.println("  no workload changes");
-            r.rollout().forEach(s -> out.println("  " + s.order() + ". " + s.what() + " " + s.resources() + ": " + s.disruption()));
+            for (var s : r.rollout()) {
+                out.println("  " + s.order() + ". " + s.what() + " " + s.resources() + ": " + s.disruption());
+                if (!s.urns().isEmpty()) {
+                    out.println("     pulumi up --stack " + r.stack() + String.join("", s.urns().stream().map(u -> " --target '" + u + "'").toList()));
+                }
+            }
             out.println();
             out.println("Replacements the real engine would make:");
             if (r.replacements().isEmpty()) out.println("  none");

@@ -238,7 +238,7 @@ public final class Fields {
         Object v = value(key);
         if (v == null) {
             if (required) problemWithFix(key, "is required and missing.",
-                    "add it to " + raw.file() + " (see README, settings reference).");
+                    "add it to " + raw.file() + " (see stacks/README.md).");
             return new Fields(raw, full(key), Map.of(), problems);
         }
         Map<String, Object> map = asMap(key, v);
@@ -339,7 +339,7 @@ public final class Fields {
         for (String key : values.keySet()) {
             if (!known.contains(key)) {
                 problemWithFix(key, "is not a known setting." + Suggest.didYouMean(key, known),
-                        "remove it, or correct its name (README lists every key).");
+                        "remove it, or correct its name (stacks/README.md lists every key).");
             }
         }
     }

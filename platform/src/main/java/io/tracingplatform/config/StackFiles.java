@@ -75,7 +75,7 @@ public final class StackFiles {
                             "is ignored: the program creates its providers explicitly and reads only "
                                     + RawConfig.NAMESPACE + ":* settings.",
                             "pulumi config rm --stack " + stack + " '" + key + "' and set the matching "
-                                    + RawConfig.NAMESPACE + " key (README, settings reference)."));
+                                    + RawConfig.NAMESPACE + " key (stacks/README.md)."));
                 }
             }
         } else if (config != null) {

@@ -50,8 +50,11 @@ public final class BucketScanner {
 
     /** Objects at the bucket root, outside any prefix: they cost money and belong to no tenant. */
     public static final String ROOT = "(bucket root)";
+    /** Tempo's own file at the bucket root (its cluster seed for usage statistics): counted, but not a finding to act on. */
+    public static final String TEMPO_SEED = "tempo_cluster_seed.json";
     private long rootBytes;
     private long rootObjects;
+    private long seedBytes = -1;
 
     /** The bucket's top-level prefixes: Tempo treats every one as a tenant (grafana/tempo#3913). */
     public List<String> prefixes() {
@@ -59,10 +62,15 @@ public final class BucketScanner {
         String token = null;
         rootBytes = 0;
         rootObjects = 0;
+        seedBytes = -1;
         do {
             var page = s3.listObjectsV2(ListObjectsV2Request.builder().bucket(bucket).delimiter("/").continuationToken(token).build());
             for (CommonPrefix p : page.commonPrefixes()) result.add(p.prefix().substring(0, p.prefix().length() - 1));
             for (var o : page.contents()) {
+                if (o.key().equals(TEMPO_SEED)) {
+                    seedBytes = o.size();
+                    continue;
+                }
                 rootBytes += o.size();
                 rootObjects++;
             }
@@ -92,6 +100,7 @@ public final class BucketScanner {
             var result = new ArrayList<TenantUsage>();
             for (var f : futures) result.add(f.get());
             if (rootObjects > 0) result.add(new TenantUsage(ROOT, rootBytes, rootObjects, 0, 0, 0, Optional.empty(), "listing"));
+            if (seedBytes >= 0) result.add(new TenantUsage(TEMPO_SEED, seedBytes, 1, 0, 0, 0, Optional.empty(), "listing"));
             return result;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) throw r;

@@ -50,11 +50,17 @@ public final class OfflineEngine {
             return Optional.empty();
         };
         TestResult result;
+        var throttle = new RunnerThrottle[1];
         try {
             result = PulumiTest.withMocks(mocks)
                     .withOptions(TestOptions.builder().projectName(PROJECT).stackName(settings.stack())
                             .resourceTransformations(List.of(record)).build())
-                    .runTest(ctx -> App.program(ctx, inputs));
+                    .runTest(ctx -> {
+                        // PulumiTest has just (re)set its logger to INFO; the runner reads it from here on.
+                        throttle[0] = RunnerThrottle.install(java.util.logging.Logger.getLogger(
+                                com.pulumi.test.internal.PulumiTestInternal.class.getName()));
+                        App.program(ctx, inputs);
+                    });
             if (!result.exceptions().isEmpty()) {
                 Exception first = result.exceptions().get(0);
                 Throwable root = first;
@@ -63,6 +69,7 @@ public final class OfflineEngine {
             }
             return toPlan(settings.stack(), result, mocks.registered(), options);
         } finally {
+            if (throttle[0] != null) throttle[0].close();
             PulumiTest.cleanup();
         }
     }

@@ -19,8 +19,9 @@ import java.util.stream.Stream;
  *
  * <p>Files are prefixed by apply order (namespaces and CRDs before what lives in them), so
  * {@code kubectl apply -f DIR/manifests} works in one pass. Secrets go to {@code DIR/secrets/} with their
- * values redacted: offline they would be derived from placeholders, and applying them would break
- * credentials; create them from your secret store (the file shows name, namespace and keys).
+ * secret values redacted: offline they would be derived from placeholders, and applying them would break
+ * credentials; create them from your secret store (the file shows name, namespace and keys;
+ * {@code DIR/secrets/README.md} says how). Keys that are not secret ({@link #PUBLIC_KEYS}) keep their values.
  *
  * <p>Two Secrets hold documents GitOps users need to review, and secret only because of a few values in them:
  * Grafana's data source provisioning ({@code config/grafana-datasources/datasources.yaml}) and the organisation
@@ -59,6 +60,7 @@ public final class Renderer {
     public static List<Written> render(Plan plan, Path out) {
         prepare(out);
         var written = new ArrayList<Written>();
+        var secrets = new ArrayList<Map<String, Object>>();
         var objects = plan.resources().stream().filter(Plan.PlannedResource::isKubernetesObject).toList();
         for (var r : objects) {
             var object = manifest(r.inputs());
@@ -80,6 +82,7 @@ public final class Renderer {
                 }
             }
             if (secret) object = redact(object);
+            if (secret) secrets.add(object);
             String file = (secret ? "secrets/" : "manifests/") + prefix + "-" + kind.toLowerCase() + "-"
                     + (namespace.isEmpty() ? "" : namespace + "-") + name + ".yaml";
             write(out.resolve(file), Yaml.toYaml(object));
@@ -91,6 +94,10 @@ public final class Renderer {
                     written.add(new Written(configFile, "file", namespace, name + "/" + entry.getKey()));
                 }
             }
+        }
+        if (!secrets.isEmpty()) {
+            write(out.resolve(SECRETS_README), secretsReadme(plan.stack(), secrets));
+            written.add(new Written(SECRETS_README, "file", "", "secrets"));
         }
         written.sort(Comparator.comparing(Written::path));
         return written;
@@ -124,16 +131,52 @@ public final class Renderer {
         }
     }
 
+    /**
+     * Secret keys whose values are not secret (where to send, the protocol, who you are, the admin login name):
+     * a GitOps user needs them verbatim, and they are the same in every environment's store.
+     */
+    public static final java.util.Set<String> PUBLIC_KEYS = java.util.Set.of("OTEL_EXPORTER_OTLP_ENDPOINT",
+            "OTEL_EXPORTER_OTLP_PROTOCOL", "TRACING_TENANT", "admin-user");
+
+    public static final String SECRETS_README = "secrets/README.md";
+
     private static Map<String, Object> redact(Map<String, Object> object) {
         var copy = new LinkedHashMap<>(object);
         for (String field : List.of("data", "stringData")) {
             if (copy.get(field) instanceof Map<?, ?> values) {
                 var redacted = new java.util.TreeMap<String, Object>();
-                values.keySet().forEach(k -> redacted.put(String.valueOf(k), REDACTED));
+                values.forEach((k, v) -> redacted.put(String.valueOf(k), PUBLIC_KEYS.contains(String.valueOf(k)) ? v : REDACTED));
                 copy.put(field, redacted);
             }
         }
         return copy;
+    }
+
+    /** How to create each redacted Secret from one's own store, next to the files. */
+    @SuppressWarnings("unchecked")
+    static String secretsReadme(String stack, List<Map<String, Object>> secrets) {
+        var sb = new StringBuilder("# Secrets of stack " + stack + "\n\n"
+                + "These files are NOT applied by `kubectl apply -f manifests/`: their secret values are redacted, because\n"
+                + "offline they would come from placeholders. Create each Secret from your secret store (or apply these\n"
+                + "files after filling in the values). Values of " + String.join(", ", new java.util.TreeSet<>(PUBLIC_KEYS))
+                + " are kept: they are not secret.\n\n"
+                + "Gateway credentials (the `tracing-gateway` Secret of each tenant namespace and `otel-gateway-htpasswd`) derive from\n"
+                + "the stack's credentialSeed; print them with\n\n"
+                + "    pulumi config get --stack " + stack + " tracing-platform:credentialSeed \\\n"
+                + "      | ./platformctl tenant credentials TENANT --stack " + stack + " --seed-file -\n\n");
+        for (var s : secrets) {
+            var meta = (Map<String, Object>) s.getOrDefault("metadata", Map.of());
+            var keys = new java.util.TreeMap<String, Object>();
+            for (String field : List.of("data", "stringData")) {
+                if (s.get(field) instanceof Map<?, ?> values) values.forEach((k, v) -> keys.put(String.valueOf(k), v));
+            }
+            sb.append("- `").append(meta.get("namespace")).append('/').append(meta.get("name")).append("`:\n\n")
+                    .append("      kubectl create secret generic ").append(meta.get("name")).append(" --namespace ").append(meta.get("namespace"));
+            keys.forEach((k, v) -> sb.append(" \\\n        --from-literal=").append(k).append('=')
+                    .append(REDACTED.equals(v) ? "\"$VALUE\"" : "'" + v + "'"));
+            sb.append("\n\n");
+        }
+        return sb.toString();
     }
 
     /** The object as kubectl wants it: apiVersion, kind, metadata first; Pulumi-only keys dropped. */

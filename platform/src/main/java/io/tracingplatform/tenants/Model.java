@@ -14,8 +14,15 @@ public final class Model {
     /** A field's type. */
     public sealed interface Type permits Str, Choice, Num, Bool, Dur, ListOf, Obj, MapOf, NoneOr {}
 
-    /** A string; {@code pattern} (anchored) may be null. */
-    public record Str(String pattern, int minLength, int maxLength, String rule) implements Type {}
+    /**
+     * A string; {@code pattern} (anchored) may be null. {@code placeholders}: values a template ships with that no
+     * real file means (refused, so a scaffold cannot be merged unedited).
+     */
+    public record Str(String pattern, int minLength, int maxLength, String rule, List<String> placeholders) implements Type {
+        public Str(String pattern, int minLength, int maxLength, String rule) {
+            this(pattern, minLength, maxLength, rule, List.of());
+        }
+    }
 
     /** One of fixed strings. */
     public record Choice(List<String> values) implements Type {}

@@ -33,6 +33,9 @@ public final class ModelValidator {
     private final List<Problem> problems;
     private final Map<String, Pattern> patterns = new java.util.HashMap<>();
 
+    /** How a placeholder problem's message continues; {@code tenant new} recognises (and allows) these by it. */
+    public static final String PLACEHOLDER = "is the template's placeholder, not a real value.";
+
     public ModelValidator(LocatedYaml.Document doc, List<Problem> problems) {
         this.doc = doc;
         this.problems = problems;
@@ -96,6 +99,10 @@ public final class ModelValidator {
                 || patterns.computeIfAbsent(s.pattern(), Pattern::compile).matcher(v).matches();
         if (v.length() < s.minLength() || v.length() > s.maxLength() || !patternOk) {
             problem(path, "'" + v + "' is not " + s.rule() + ".", "write " + s.rule() + ".");
+            return null;
+        }
+        if (s.placeholders().contains(v)) {
+            problem(path, "'" + v + "' " + PLACEHOLDER, "write your team's real value.");
             return null;
         }
         return v;

@@ -46,6 +46,7 @@ public final class SchemaGenerator {
             if (str.pattern() != null) s.put("pattern", "^(?:" + str.pattern() + ")$");
             s.put("minLength", str.minLength());
             s.put("maxLength", str.maxLength());
+            if (!str.placeholders().isEmpty()) s.put("not", Map.of("enum", str.placeholders()));
         } else if (type instanceof Choice c) {
             if (c.values().size() == 1) s.put("const", c.values().get(0));
             else s.put("enum", c.values());

@@ -38,7 +38,11 @@ public final class TenantLoader {
     private TenantLoader() {}
 
     /** Every tenant file checked: the files that passed the model, and every problem in any file. */
-    public record Checked(List<TenantFile> files, List<Problem> problems, Map<String, TenantPolicy> policies) {
+    /**
+     * @param notes not errors, but worth saying (a file that joins no environment: fine while offboarding, a
+     *     surprise otherwise)
+     */
+    public record Checked(List<TenantFile> files, List<Problem> problems, Map<String, TenantPolicy> policies, List<Problem> notes) {
         /** The tenants joining {@code stack}, resolved; only meaningful when there are no problems. */
         public List<Tenant> forStack(String stack) {
             var policy = policies.get(stack);
@@ -118,9 +122,18 @@ public final class TenantLoader {
             if (tf != null && tf.id() != null) (reported ? parsed : context).add(tf);
         }
         crossChecks(parsed, context, policies, problems);
+        var notes = new ArrayList<Problem>();
+        for (var f : parsed) {
+            if (f.environments().isEmpty() && problems.stream().noneMatch(p -> p.file().equals(f.file()) && p.field().startsWith("environments"))) {
+                notes.add(new Problem(f.file(), f.document().at("environments"), "environments", "joins no environment: '"
+                        + f.id() + "' gets no credentials, limits or Grafana organisation in any stack (fine while offboarding).",
+                        "to join, add a stack under environments, e.g. 'dev: {}' for the stack's defaults; known stacks: "
+                                + String.join(", ", stacks) + "."));
+            }
+        }
         problems.sort(Comparator.comparing(Problem::file).thenComparing(p -> p.location().line())
                 .thenComparing(p -> p.location().column()));
-        return new Checked(List.copyOf(parsed), List.copyOf(problems), Map.copyOf(policies));
+        return new Checked(List.copyOf(parsed), List.copyOf(problems), Map.copyOf(policies), List.copyOf(notes));
     }
 
     @SuppressWarnings("unchecked")
@@ -190,7 +203,10 @@ public final class TenantLoader {
                 String stack = env.getKey();
                 var policy = policies.get(stack);
                 String base = "environments." + stack;
-                if (report && policy != null) checkCaps(f, base, env.getValue(), policy, problems);
+                if (report && policy != null) {
+                    checkCaps(f, base, env.getValue(), policy, problems);
+                    checkMeaning(f, base, env.getValue(), policy, problems);
+                }
                 for (String ns : namespaces(env.getValue())) {
                     String nsPath = base + ".instrumentation.namespaces";
                     if (report && (SYSTEM_NAMESPACES.contains(ns) || (policy != null && ns.equals(policy.platformNamespace())))) {
@@ -232,6 +248,25 @@ public final class TenantLoader {
         cap(f, base + ".ingestion.maxTracesPerUser", r.maxTracesPerUser(), caps.maxTracesPerUser(), "tenantLimits.maxTracesPerUser", policy, ask, problems);
         cap(f, base + ".ingestion.maxTraceSizeMB", r.maxTraceSizeMB(), caps.maxTraceSizeMB(), "tenantLimits.maxTraceSizeMB", policy, ask, problems);
         cap(f, base + ".metricsGenerator.maxActiveSeries", r.maxActiveSeries(), caps.maxActiveSeries(), "tenantLimits.maxActiveSeries", policy, ask, problems);
+    }
+
+    /** Values that are valid one by one but together cannot be meant. */
+    private static void checkMeaning(TenantFile f, String base, Map<String, Object> env, TenantPolicy policy, List<Problem> problems) {
+        var r = resolve(env, policy.defaults());
+        var s = r.sampling();
+        if (s.enabled() && !s.keepErrors() && s.keepSlowerThan().isEmpty() && s.keepPercent() == 0) {
+            problems.add(new Problem(f.file(), f.document().at(base + ".sampling"), base + ".sampling",
+                    "these rules keep no trace at all (keepErrors false, no keepSlowerThan, keepPercent 0).",
+                    "keep something (keepErrors: true, or keepPercent above 0), or write 'sampling: none' to keep everything."));
+        }
+        if (r.burstMB() < r.rateLimitMBps()) {
+            String at = env.get("ingestion") instanceof Map<?, ?> i && i.containsKey("burstMB") ? base + ".ingestion.burstMB"
+                    : base + ".ingestion.rateLimitMBps";
+            problems.add(new Problem(f.file(), f.document().at(at), at, "burstMB " + ModelNumbers.fmt(r.burstMB())
+                    + " is below rateLimitMBps " + ModelNumbers.fmt(r.rateLimitMBps()) + ": Tempo refuses every request larger"
+                    + " than the burst, so the rate can never be reached.",
+                    "set burstMB to at least the rate, e.g. " + ModelNumbers.fmt(2 * r.rateLimitMBps()) + "."));
+        }
     }
 
     private static void cap(TenantFile f, String path, double value, double max, String capName, TenantPolicy policy,

@@ -28,6 +28,9 @@ public final class TenantModel {
     public static final String NAMESPACE_PATTERN = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
     /** Pragmatic address check (RFC 5322 is far wider; this catches typos, not exotic addresses). */
     public static final String EMAIL_PATTERN = "[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}";
+    /** templates/tenant.yaml's placeholders: a scaffold left at them is refused until a person fills them in. */
+    public static final String PLACEHOLDER_COST_CENTER = "CC-0000";
+    public static final String PLACEHOLDER_CONTACT = "my-team@example.com";
     public static final List<String> LANGUAGES = List.of("java", "nodejs", "python", "dotnet", "go");
 
     private TenantModel() {}
@@ -102,8 +105,9 @@ public final class TenantModel {
                                 + " characters starting with a letter (lowercase letters, digits, '-')"),
                         "Tenant id: the X-Scope-OrgID, the bucket prefix, part of Kubernetes names and the Grafana organisation. Equals the file name."),
                 required("displayName", new Str(null, 1, 80, "1 to 80 characters"), "Team name as people know it."),
-                required("costCenter", new Str(null, 1, 64, "1 to 64 characters"), "Cost center storage costs are charged to."),
-                required("contacts", new ListOf(new Str(EMAIL_PATTERN, 3, 254, "an e-mail address"), 1, true),
+                required("costCenter", new Str(null, 1, 64, "1 to 64 characters", List.of(PLACEHOLDER_COST_CENTER)),
+                        "Cost center storage costs are charged to."),
+                required("contacts", new ListOf(new Str(EMAIL_PATTERN, 3, 254, "an e-mail address", List.of(PLACEHOLDER_CONTACT)), 1, true),
                         "At least one e-mail address that answers for the team."),
                 required("environments", new MapOf(stacks, environment(), 0),
                         "Environments (stack names) the team joins, each with its settings. A team joins only the stacks it lists."));

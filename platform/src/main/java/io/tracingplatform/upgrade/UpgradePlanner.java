@@ -57,8 +57,15 @@ public final class UpgradePlanner {
             new Stage(0, "Grafana organisation sync", List.of("platform-grafana-org-sync"),
                     "none: the sync is idempotent"));
 
-    /** A rollout step: what, which resources (logical names), and what users notice. */
-    public record Stage(int order, String what, List<String> resources, String disruption) {}
+    /**
+     * A rollout step: what, which resources (logical names), what users notice, and the resources' URNs (for
+     * {@code pulumi up --target <urn>} per step).
+     */
+    public record Stage(int order, String what, List<String> resources, String disruption, List<String> urns) {
+        Stage(int order, String what, List<String> resources, String disruption) {
+            this(order, what, resources, disruption, List.of());
+        }
+    }
 
     public record ImageChange(String component, String from, String to) {}
 
@@ -158,12 +165,14 @@ public final class UpgradePlanner {
         var out = new ArrayList<Stage>();
         for (var stage : ORDER) {
             var changed = new ArrayList<String>();
+            var urns = new ArrayList<String>();
             for (var r : target.resources()) {
                 if (stage.resources().contains(r.name()) && template(r) != null && !Objects.equals(before.get(r.name()), template(r))) {
                     changed.add(r.name());
+                    urns.add(r.urn());
                 }
             }
-            if (!changed.isEmpty()) out.add(new Stage(out.size() + 1, stage.what(), changed, stage.disruption()));
+            if (!changed.isEmpty()) out.add(new Stage(out.size() + 1, stage.what(), changed, stage.disruption(), urns));
         }
         return out;
     }

@@ -100,6 +100,12 @@ public final class LocatedYaml {
             throw e;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             var loc = e.getLocation() == null ? Location.UNKNOWN : location(e.getLocation());
+            // SnakeYAML reports a tab in the indentation as a generic scanner error, often a line early: name it.
+            var tab = indentationTab(text, loc.known() ? loc.line() + 1 : Integer.MAX_VALUE);
+            if (tab != null) {
+                throw new YamlProblem(file, tab, "", "has a tab in its indentation; YAML indents with spaces only.",
+                        "replace the tab at that position with spaces (set your editor to insert spaces for .yaml files).");
+            }
             throw new YamlProblem(file, loc, "", "is not valid YAML: " + firstLine(e.getOriginalMessage()) + ".",
                     "correct the syntax at that position (indentation, a missing ':' or quote).");
         } catch (IOException e) {
@@ -174,6 +180,11 @@ public final class LocatedYaml {
             case VALUE_STRING:
                 return p.getText();
             case VALUE_NUMBER_INT:
+                if (p.getNumberType() == com.fasterxml.jackson.core.JsonParser.NumberType.BIG_INTEGER) {
+                    throw new YamlProblem(file, here, path, "the number " + p.getText() + " is too large (the largest whole number "
+                            + "accepted is " + Long.MAX_VALUE + ").", "write a smaller number; the field's limits are in "
+                            + "templates/tenant.schema.json.");
+                }
                 return p.getLongValue();
             case VALUE_NUMBER_FLOAT:
                 return p.getDoubleValue();
@@ -186,6 +197,26 @@ public final class LocatedYaml {
             default:
                 throw new YamlProblem(file, here, path, "has an unexpected YAML token " + token + ".", "");
         }
+    }
+
+    /** The first tab in a line's leading whitespace, at or before {@code maxLine}, or null. */
+    static Location indentationTab(String text, int maxLine) {
+        int line = 1;
+        int column = 1;
+        boolean leading = true;
+        for (int i = 0; i < text.length() && line <= maxLine; i++) {
+            char c = text.charAt(i);
+            if (c == '\n') {
+                line++;
+                column = 1;
+                leading = true;
+                continue;
+            }
+            if (leading && c == '\t') return new Location(line, column);
+            if (c != ' ') leading = false;
+            column++;
+        }
+        return null;
     }
 
     private static Location location(JsonLocation loc) {

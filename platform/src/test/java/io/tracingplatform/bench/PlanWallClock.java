@@ -11,7 +11,7 @@ import java.util.List;
  * as a user sees it. Runs each JVM flag set {@value #RUNS} times after one warm-up (file cache) and reports
  * the median and the ratio between flag sets, measured in the same run.
  *
- * <p>Run: {@code mvn -B -ntp -Pbench -DskipTests verify} (see README, Performance).
+ * <p>Run: {@code mvn -B -ntp -Pbench -DskipTests verify} (see platform/README.md, Performance).
  * Arguments: repository root, then stacks (default prod); a stack written {@code prod@100} plans prod of a
  * synthetic project with 100 generated tenants ({@link SyntheticProject}).
  */

@@ -33,7 +33,7 @@ public final class SyntheticProject {
                     kind: Tenant
                     id: %1$s
                     displayName: Team %1$s
-                    costCenter: CC-%2$04d
+                    costCenter: CC-1%2$04d
                     contacts: [%1$s@example.com]
                     environments:
                       dev:

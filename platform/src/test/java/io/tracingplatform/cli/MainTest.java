@@ -104,6 +104,24 @@ public class MainTest {
     }
 
     @Test
+    void renderSaysWhereSecretsWentAndKeepsWhatIsNotSecret() throws Exception {
+        var out = tmp.resolve("gitops");
+        var r = run("render", "--stack", "dev", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("Secrets are in " + out.resolve("secrets")) && r.out().contains("tenant credentials"), r.out());
+        String readme = Files.readString(out.resolve("secrets/README.md"));
+        assertTrue(readme.contains("kubectl create secret generic tracing-gateway --namespace payments-dev"), readme);
+        String secret;
+        try (var files = Files.list(out.resolve("secrets"))) {
+            secret = Files.readString(files.filter(f -> f.getFileName().toString().contains("payments-dev-tracing-gateway")).findFirst().orElseThrow());
+        }
+        assertTrue(secret.contains("OTEL_EXPORTER_OTLP_ENDPOINT: http://otel-gateway.tracing.svc.cluster.local:4318"), secret);
+        assertTrue(secret.contains("TRACING_TENANT: payments"), secret);
+        assertTrue(secret.contains("OTEL_EXPORTER_OTLP_HEADERS: 'REDACTED") || secret.contains("OTEL_EXPORTER_OTLP_HEADERS: \"REDACTED")
+                || secret.contains("OTEL_EXPORTER_OTLP_HEADERS: REDACTED"), "the credential stays redacted:\n" + secret);
+    }
+
+    @Test
     void missingCommandOrOptionIsUsage() {
         assertEquals(2, run().code());
         assertEquals(2, run("plan").code());

@@ -73,6 +73,90 @@ class TenantCommandTest {
         assertEquals(1, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("already claimed"), r.err());
         assertFalse(Files.exists(dir.resolve("stacks/tenants/taken.yaml")));
+        // Never a file:line of the file it did not write; the way out is an option.
+        assertFalse(r.err().matches("(?s).*taken.yaml:\\d.*"), r.err());
+        assertTrue(r.err().contains("Nothing written") && r.err().contains("--namespace"), r.err());
+        var json = run("tenant", "new", "taken", "--format", "json");
+        assertEquals(1, json.code());
+        assertTrue(Yaml.JSON.readTree(json.out()).get("problems").get(0).get("fix").asText().contains("--namespace"), json.out());
+        var way = run("tenant", "new", "taken", "--namespace", "taken-api", "--namespace", "taken-jobs", "--retention", "14d",
+                "--language", "java", "--viewer", "sso-taken", "--editor", "sso-taken-dev", "--cost-center", "CC-7",
+                "--contact", "taken@example.org");
+        assertEquals(0, way.code(), way.err());
+        var text = Files.readString(dir.resolve("stacks/tenants/taken.yaml"));
+        for (String expected : List.of("namespaces: [taken-api, taken-jobs]", "retention: 14d  ", "languages: [java]",
+                "viewers: [sso-taken]", "editors: [sso-taken-dev]")) {
+            assertTrue(text.contains(expected), expected + " in\n" + text);
+        }
+        assertEquals(0, run("tenant", "validate", dir.resolve("stacks/tenants/taken.yaml").toString()).code());
+    }
+
+    @Test
+    void aScaffoldLeftAtItsPlaceholdersIsWrittenButNotValid() throws Exception {
+        var r = run("tenant", "new", "fresh-team", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(List.of("contacts[0]", "costCenter"), sorted(Yaml.JSON.readTree(r.out()).get("placeholders")));
+        var v = run("tenant", "validate", dir.resolve("stacks/tenants/fresh-team.yaml").toString());
+        assertEquals(1, v.code());
+        assertTrue(v.out().contains("costCenter: 'CC-0000' is the template's placeholder"), v.out());
+        assertTrue(v.out().contains("contacts[0]: 'my-team@example.com' is the template's placeholder"), v.out());
+    }
+
+    static List<String> sorted(JsonNode array) {
+        var list = new java.util.ArrayList<String>();
+        array.forEach(n -> list.add(n.asText()));
+        list.sort(null);
+        return list;
+    }
+
+    @Test
+    void rulesThatKeepNothingAndABurstBelowTheRateAreRefused() throws Exception {
+        project.tenant("team-a.yaml", TempProject.minimal("team-a", "ns-a").replace("    retention: 7d\n",
+                "    retention: 7d\n    sampling: {keepErrors: false, keepPercent: 0}\n    ingestion: {rateLimitMBps: 4, burstMB: 2}\n"));
+        var r = run("tenant", "validate", "--format", "json");
+        assertEquals(1, r.code(), r.out());
+        var fields = new java.util.ArrayList<String>();
+        Yaml.JSON.readTree(r.out()).forEach(p -> fields.add(p.get("field").asText() + ": " + p.get("message").asText()));
+        assertTrue(fields.stream().anyMatch(f -> f.startsWith("environments.dev.sampling: these rules keep no trace")), fields.toString());
+        assertTrue(fields.stream().anyMatch(f -> f.startsWith("environments.dev.ingestion.burstMB: burstMB 2 is below rateLimitMBps 4")),
+                fields.toString());
+        // keepPercent 0 with errors kept is a real choice, and so is a burst equal to the rate.
+        project.tenant("team-a.yaml", TempProject.minimal("team-a", "ns-a").replace("    retention: 7d\n",
+                "    retention: 7d\n    sampling: {keepErrors: true, keepPercent: 0}\n    ingestion: {rateLimitMBps: 4, burstMB: 4}\n"));
+        assertEquals(0, run("tenant", "validate").code());
+    }
+
+    @Test
+    void aFileThatJoinsNoEnvironmentGetsAClearNote() throws Exception {
+        project.tenant("team-a.yaml", TempProject.minimal("team-a", "ns-a").replaceAll("(?s)environments:.*", "environments: {}\n"));
+        var r = run("tenant", "validate");
+        assertEquals(0, r.code(), r.out());
+        assertTrue(r.err().contains("note: stacks/tenants/team-a.yaml") && r.err().contains("joins no environment"), r.err());
+    }
+
+    @Test
+    void credentialsDeriveWhatPulumiUpWouldWrite() throws Exception {
+        // Offline the seed is the placeholder: the same seed must give exactly the plan's htpasswd and tenant Secret.
+        Path seed = Files.writeString(dir.resolve("seed"), io.tracingplatform.config.Secret.OFFLINE_PLACEHOLDER + "\n");
+        var r = run("tenant", "credentials", "payments", "--stack", "dev", "--seed-file", seed.toString(), "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode creds = Yaml.JSON.readTree(r.out());
+        var plan = Yaml.JSON.readTree(run("plan", "--stack", "dev", "--format", "json").out());
+        boolean sawHtpasswd = false, sawSecret = false;
+        for (JsonNode res : plan.get("resources")) {
+            var inputs = res.get("inputs");
+            if (!res.get("type").asText().equals("kubernetes:core/v1:Secret")) continue;
+            String name = inputs.get("metadata").get("name").asText();
+            if (name.equals("otel-gateway-htpasswd")) {
+                assertEquals(inputs.get("stringData").get("htpasswd").asText(), creds.get("htpasswd").asText());
+                sawHtpasswd = true;
+            }
+            if (name.equals("tracing-gateway") && inputs.get("metadata").get("labels").get("tracing-platform.io/tenant").asText().equals("payments")) {
+                assertEquals(inputs.get("stringData"), creds.get("secretData"));
+                sawSecret = true;
+            }
+        }
+        assertTrue(sawHtpasswd && sawSecret, "both Secrets compared");
     }
 
     @Test

@@ -239,6 +239,78 @@ class CostTest {
     }
 
     @Test
+    void sharesAndTotalsOfActualCostComeFromActualBytesOnly() throws Exception {
+        tenantFromRealMetas("payments", true, false);
+        var scan = scanner(new StringWriter());
+        var usage = scan.scan(scan.prefixes(), true, 2);
+        var inputs = Plans.inputs("prod");
+        var report = CostReport.of("prod", inputs.tenants(), 3, PriceTable.EU_CENTRAL_1, Optional.of(BUCKET), "exact", usage,
+                Instant.parse("2026-11-24T00:00:00Z"));
+        var payments = report.tenants().stream().filter(l -> l.tenant().equals("payments")).findFirst().orElseThrow();
+        assertEquals(1.0, payments.share(), 1e-9, "the only tenant with data holds the whole actual cost");
+        assertEquals(payments.actualMonthly().orElseThrow(), report.totalMonthly(), 1e-12, "no estimate in the actual total");
+        assertEquals(List.of("claims", "webshop"), report.totals().tenantsWithoutData());
+        for (var l : report.tenants()) {
+            if (!l.tenant().equals("payments")) {
+                assertFalse(l.hasData(), l.tenant());
+                assertEquals(0, l.share(), l.tenant() + ": no data, no share");
+                assertTrue(l.estimateMonthly() > 0, l.tenant() + ": the estimate is still shown, apart");
+            }
+        }
+        assertEquals(report.tenants().stream().mapToDouble(CostReport.Line::estimateMonthly).sum(), report.totals().estimateMonthly(), 1e-12);
+        String text = ReportWriter.text(report);
+        assertTrue(text.contains("No data in the bucket yet: claims, webshop"), text);
+        assertTrue(text.contains("no data yet"), text);
+        assertTrue(text.contains("CC-4711-PAY"), "the cost centre per tenant:\n" + text);
+    }
+
+    @Test
+    void jsonCarriesExactBytesObjectsBlocksAndCostCentresInBothModes() throws Exception {
+        tenantFromRealMetas("payments", true, true);
+        put("backup-2024/dump.tar", new byte[300]);
+        s3.putObject(PutObjectRequest.builder().bucket(BUCKET).key(BucketScanner.TEMPO_SEED).build(), RequestBody.fromBytes(new byte[40]));
+        System.setProperty("aws.accessKeyId", "access");
+        System.setProperty("aws.secretAccessKey", "secret");
+        try {
+            for (String mode : List.of("fast", "exact")) {
+                var args = new ArrayList<>(List.of("cost", "--stack", "prod", "--bucket", BUCKET, "--endpoint",
+                        "localhost:" + S3_PROXY.getUri().getPort(), "--format", "json"));
+                if (mode.equals("exact")) args.add("--exact");
+                var r = MainTest.run(args.toArray(String[]::new));
+                assertEquals(0, r.code(), r.err());
+                var tree = Yaml.JSON.readTree(r.out());
+                JsonNode payments = null;
+                for (JsonNode t : tree.get("tenants")) if (t.get("tenant").asText().equals("payments")) payments = t;
+                assertTrue(payments.get("bytes").isIntegralNumber() && payments.get("objects").isIntegralNumber(), payments.toString());
+                assertEquals(payments.get("bytes").asLong() / 1e9, payments.get("actualGb").asDouble(), 1e-12, "GB beside the bytes");
+                if (mode.equals("exact")) {
+                    assertEquals(uploaded.get("payments")[0], payments.get("bytes").asLong(), "exact bytes");
+                    assertEquals(uploaded.get("payments")[1], payments.get("objects").asLong(), "exact objects");
+                }
+                assertEquals(realMetas().size() - 1, payments.get("blocks").asLong(), mode + ": live blocks");
+                assertEquals("CC-4711-PAY", payments.get("costCenter").asText());
+                assertTrue(payments.get("savingOptions").get(0).has("monthly"), payments.toString());
+                assertEquals(List.of("claims", "webshop"), List.of(tree.get("tenantsWithoutData").get(0).asText(),
+                        tree.get("tenantsWithoutData").get(1).asText()));
+                long all = uploaded.values().stream().mapToLong(v -> v[0]).sum() + 40;
+                if (mode.equals("exact")) assertEquals(all, tree.get("totalBytes").asLong(), "every byte in the bucket");
+                var kinds = new ArrayList<String>();
+                tree.get("findings").forEach(f -> kinds.add(f.get("kind").asText() + ":" + f.get("prefix").asText()));
+                assertTrue(kinds.contains("not-a-tenant:backup-2024"), "no Tempo blocks, so not a tenant's: " + kinds);
+                assertTrue(kinds.contains("tempo-file:" + BucketScanner.TEMPO_SEED), kinds.toString());
+                assertFalse(kinds.stream().anyMatch(k -> k.startsWith("offboarded-tenant")), kinds.toString());
+            }
+            var html = MainTest.run("cost", "--stack", "prod", "--bucket", BUCKET, "--endpoint", S3_PROXY.getUri().toString(), "--format", "html");
+            for (String part : List.of("<h2>Savings</h2>", "<th>Est. per month</th>", "<th>Cost centre</th>", "CC-4711-PAY", "no data yet")) {
+                assertTrue(html.out().contains(part), part + " in the HTML report");
+            }
+        } finally {
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+        }
+    }
+
+    @Test
     void theEstimateFollowsTheDocumentedFormula() {
         var inputs = Plans.inputs("prod");
         var report = CostReport.of("prod", inputs.tenants(), 3, PriceTable.EU_CENTRAL_1, Optional.empty(), "estimate", List.of(), Instant.now());

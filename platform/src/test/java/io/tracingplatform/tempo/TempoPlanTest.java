@@ -172,7 +172,7 @@ class TempoPlanTest {
 
     @Test
     void sizingFollowsTheSizeGuide() {
-        // The README's table: 10, 100 and 500 MB/s.
+        // The table in platform/README.md: 10, 100 and 500 MB/s.
         assertReplicas(ingest(10), 2, 3, 7, 2, 3, 1, 1);
         assertReplicas(ingest(100), 10, 25, 67, 2, 25, 10, 2);
         assertReplicas(ingest(500), 50, 125, 334, 2, 125, 50, 10);

@@ -35,6 +35,29 @@ class LocatedYamlTest {
     }
 
     @Test
+    void aTabInTheIndentationIsNamedAtItsPosition() {
+        var e = rejected("a: 1\nenvironments:\n  dev:\n\tretention: 7d\n");
+        assertTrue(e.getMessage().contains("tab"), e.getMessage());
+        assertEquals(new Location(4, 1), e.location(), e.describe());
+        var deeper = rejected("a:\n  b:\n   \t c: 1\n");
+        assertEquals(new Location(3, 4), deeper.location(), deeper.describe());
+    }
+
+    @Test
+    void tabsInsideValuesAreNotIndentation() throws Exception {
+        assertEquals("x\ty", ((Map<?, ?>) parse("a: \"x\\ty\"\n").root()).get("a"));
+    }
+
+    @Test
+    void aTooLargeIntegerNamesTheRealCauseAndTheField() {
+        var e = rejected("ingestion:\n  maxTracesPerUser: 99999999999999999999999\n");
+        assertTrue(e.getMessage().contains("99999999999999999999999 is too large"), e.getMessage());
+        assertEquals("ingestion.maxTracesPerUser", e.path());
+        assertEquals(2, e.location().line());
+        assertTrue(!e.getMessage().contains("YAML") && !e.fix().contains("indentation"), e.describe());
+    }
+
+    @Test
     void duplicateKeysAreRejectedWithBothLines() {
         var e = rejected("a: 1\nb: 2\na: 3\n");
         assertEquals(3, e.location().line());
