@@ -170,9 +170,10 @@ done
 
 # ---- Check the version it reports -------------------------------------------------------------
 case $PROGRAM in
-    prometheus) got=$("$OUTDIR/bin/prometheus" --version 2>&1 | head -n1) ;;
-    etcd) got=$("$OUTDIR/bin/etcd" --version 2>&1 | head -n1) ;;
-    memcached) got=$("$OUTDIR/bin/memcached" -V 2>&1 | head -n1) ;;
+    # sed, not head: head exits after one line, the program gets SIGPIPE, and pipefail turns that into exit 141.
+    prometheus) got=$("$OUTDIR/bin/prometheus" --version 2>&1 | sed -n 1p) ;;
+    etcd) got=$("$OUTDIR/bin/etcd" --version 2>&1 | sed -n 1p) ;;
+    memcached) got=$("$OUTDIR/bin/memcached" -V 2>&1 | sed -n 1p) ;;
 esac
 [[ $got =~ (^|[^0-9.])${PIN_VERSION//./\\.}([^0-9.]|$) ]] || die "$PROGRAM reports '$got', expected $PIN_VERSION"
 
