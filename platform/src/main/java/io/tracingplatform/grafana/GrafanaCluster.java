@@ -180,16 +180,18 @@ public final class GrafanaCluster extends KubernetesComponent {
         }
 
         // gzip'd (binary), so in data as base64, not in stringData: Kubernetes refuses a Secret over 1 MiB of data.
-        new Secret(Names.child(name, "desired-state"), SecretArgs.builder()
+        var desiredState = new Secret(Names.child(name, "desired-state"), SecretArgs.builder()
                 .metadata(meta("grafana-desired-state", "org-sync")).type("Opaque")
                 .data(Output.ofSecret(Map.of(DesiredStateDocument.KEY, plan.desiredStateData()))).build(), secretOpts);
-        new ConfigMap(Names.child(name, "org-sync-program"), ConfigMapArgs.builder()
+        var program = new ConfigMap(Names.child(name, "org-sync-program"), ConfigMapArgs.builder()
                 .metadata(meta(GrafanaPlan.SYNC, "org-sync")).data(Map.of("grafana_org_sync.py", plan.syncScript())).build(), opts);
         var syncPod = syncPod(plan);
         new Job(Names.child(name, "org-sync"), JobArgs.builder()
                 .metadata(meta(GrafanaPlan.SYNC + "-" + plan.syncHash(), "org-sync"))
                 .spec(JobSpecArgs.builder().backoffLimit(6).activeDeadlineSeconds(900).template(syncPod).build())
-                .build(), CustomResourceOptions.builder().parent(this).provider(providers.kubernetes()).dependsOn(grafana).build());
+                // The Job's pod reads the document and the program as they are when it starts: both written first.
+                .build(), CustomResourceOptions.builder().parent(this).provider(providers.kubernetes())
+                        .dependsOn(grafana, desiredState, program).build());
         new CronJob(Names.child(name, "org-sync-schedule"), CronJobArgs.builder()
                 .metadata(meta(GrafanaPlan.SYNC, "org-sync"))
                 .spec(CronJobSpecArgs.builder()
