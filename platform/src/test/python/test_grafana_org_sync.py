@@ -1,8 +1,10 @@
 """Tests of the Grafana organisation sync's planning, on the desired state the Java program generated.
 
-Run by OrgSyncTest (JUnit) with DESIRED_STATE pointing at prod's document and SYNC_DIR at the program's folder.
+Run by OrgSyncTest (JUnit) with DESIRED_STATE pointing at prod's document (gzip'd, as the Secret holds it),
+EXPECTED_ORGANISATIONS at the organisations of Java's model written out whole, and SYNC_DIR at the program's folder.
 """
 import copy
+import gzip
 import io
 import json
 import os
@@ -16,8 +18,8 @@ import grafana_org_sync as sync  # noqa: E402
 
 
 def load_desired():
-    with open(os.environ["DESIRED_STATE"], encoding="utf-8") as f:
-        return json.load(f)
+    """The document as the sync reads it (gzip'd, as the Secret holds it), every organisation written out whole."""
+    return sync.expand(sync.load_document(os.environ["DESIRED_STATE"]))
 
 
 def main_org():
@@ -38,6 +40,30 @@ def converged(desired, first_id=2):
 def ops(actions, refresh=False):
     """The ops of a plan; the write-only refresh of every managed data source left out unless asked for."""
     return sorted(a["op"] for a in actions if refresh or a["op"] != "refresh-datasource")
+
+
+class DocumentTest(unittest.TestCase):
+    def test_the_stored_document_expands_to_exactly_the_organisations_java_planned(self):
+        with open(os.environ["EXPECTED_ORGANISATIONS"], encoding="utf-8") as f:
+            expected = json.load(f)
+        self.assertEqual(expected, load_desired()["organisations"],
+                         "the sync plans from the same organisations as when the document listed them whole")
+
+    def test_the_secret_holds_gzip_and_render_s_plain_json_reads_the_same(self):
+        with open(os.environ["DESIRED_STATE"], "rb") as f:
+            raw = f.read()
+        self.assertEqual(b"\x1f\x8b", raw[:2], "gzip, as the Secret holds it")
+        with tempfile.TemporaryDirectory() as d:
+            plain = os.path.join(d, "desired-state.json")
+            with open(plain, "wb") as f:
+                f.write(gzip.decompress(raw))
+            self.assertEqual(load_desired(), sync.expand(sync.load_document(plain)))
+
+    def test_merge_patch_is_rfc_7386_and_leaves_its_target_alone(self):
+        target = {"a": "b", "c": {"d": "e", "f": "g"}, "l": [1, 2]}
+        patched = sync.merge_patch(target, {"a": "z", "c": {"f": None}, "l": [3], "n": {"x": 1}})
+        self.assertEqual({"a": "z", "c": {"d": "e"}, "l": [3], "n": {"x": 1}}, patched)
+        self.assertEqual({"a": "b", "c": {"d": "e", "f": "g"}, "l": [1, 2]}, target)
 
 
 class PlanTest(unittest.TestCase):
@@ -177,12 +203,32 @@ class CommandLineTest(unittest.TestCase):
             with self.assertRaises(SystemExit) as raised:
                 self.run_main(["--desired", bad, "--current", bad])
             self.assertEqual(2, raised.exception.code)
-            wrong = os.path.join(d, "v2.json")
+            wrong = os.path.join(d, "v3.json")
             with open(wrong, "w") as f:
-                json.dump({"apiVersion": 2}, f)
+                json.dump({"apiVersion": 3}, f)
             code, _, err = self.run_main(["--desired", wrong, "--current", wrong])
             self.assertEqual(2, code)
-            self.assertIn("v2.json", err)
+            self.assertIn("v3.json", err)
+
+    def test_a_document_of_another_format_version_is_refused_clearly(self):
+        # The format before this one (every organisation written out whole, apiVersion 1), gzip'd as in a Secret:
+        # an old document beside a new sync (or the reverse) must stop with what is wrong, never be half-read.
+        old = {"apiVersion": 1, "managedPrefix": "tp-", "offboardedSuffix": " (offboarded)", "roleMappings": [],
+               "organisations": load_desired()["organisations"]}
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "desired-state.json.gz")
+            with open(path, "wb") as f:
+                f.write(gzip.compress(json.dumps(old).encode()))
+            state = os.path.join(d, "state.json")
+            with open(state, "w") as f:
+                json.dump({"orgs": [main_org()]}, f)
+            code, out, err = self.run_main(["--desired", path, "--current", state, "--dry-run"])
+        self.assertEqual(2, code, out)
+        self.assertEqual("", out, "nothing planned")
+        self.assertIn("desired-state.json.gz: desired-state format apiVersion 1, but this sync reads apiVersion 2 only", err)
+        self.assertIn("different platform versions", err)
+        with self.assertRaises(sync.DocumentError):
+            sync.expand({"apiVersion": 2, "organisations": []})  # the right version, but no shared part: refused too
 
     def test_without_a_password_it_refuses_to_start(self):
         os.environ.pop("GRAFANA_ADMIN_PASSWORD", None)

@@ -1,6 +1,7 @@
 """The organisation sync against a fake Grafana that keeps Grafana's real rules (fake_grafana.py, each rule cited).
 
-Run by OrgSyncTest (JUnit) with DESIRED_STATE pointing at prod's document (tenants claims, payments, webshop) and
+Run by OrgSyncTest (JUnit) with DESIRED_STATE pointing at prod's document, gzip'd as in the Secret (tenants claims,
+payments, webshop), and
 SYNC_DIR at the program's folder. Each test is a situation the sync meets in a real Grafana.
 """
 import io
@@ -18,8 +19,8 @@ PASSWORD = "from-the-secret"
 
 
 def load_desired():
-    with open(os.environ["DESIRED_STATE"], encoding="utf-8") as f:
-        return json.load(f)
+    """The document as the sync reads it (gzip'd, as the Secret holds it), every organisation written out whole."""
+    return sync.expand(sync.load_document(os.environ["DESIRED_STATE"]))
 
 
 class ApiTest(unittest.TestCase):

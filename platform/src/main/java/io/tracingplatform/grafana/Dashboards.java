@@ -25,8 +25,8 @@ public final class Dashboards {
     /** Each tenant organisation: find and open traces without Explore. */
     public static final String TENANT_TRACES = "tenant-traces";
 
-    /** Parsed once: every tenant's usage dashboard is a copy of it (plan time grows with the tenants). */
-    private static final JsonNode TENANT_USAGE_TEMPLATE = load(TENANT_USAGE);
+    /** Parsed once: every tenant's usage dashboard is a copy of it (plan time grows with the tenants); never mutated. */
+    static final JsonNode TENANT_USAGE_TEMPLATE = load(TENANT_USAGE);
     /** The same for every tenant (its data sources have the same uids in its own organisation): shared, never mutated. */
     static final JsonNode TENANT_TRACES_MODEL = load(TENANT_TRACES);
 

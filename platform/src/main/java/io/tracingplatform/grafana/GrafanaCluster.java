@@ -179,16 +179,19 @@ public final class GrafanaCluster extends KubernetesComponent {
                     .spec(Monitoring.oneDown(Labels.selector(GrafanaPlan.NAME, GrafanaPlan.NAME, "grafana"))).build(), opts);
         }
 
-        new Secret(Names.child(name, "desired-state"), SecretArgs.builder()
+        // gzip'd (binary), so in data as base64, not in stringData: Kubernetes refuses a Secret over 1 MiB of data.
+        var desiredState = new Secret(Names.child(name, "desired-state"), SecretArgs.builder()
                 .metadata(meta("grafana-desired-state", "org-sync")).type("Opaque")
-                .stringData(Output.ofSecret(Map.of("desired-state.json", plan.desiredStateJson()))).build(), secretOpts);
-        new ConfigMap(Names.child(name, "org-sync-program"), ConfigMapArgs.builder()
+                .data(Output.ofSecret(Map.of(DesiredStateDocument.KEY, plan.desiredStateData()))).build(), secretOpts);
+        var program = new ConfigMap(Names.child(name, "org-sync-program"), ConfigMapArgs.builder()
                 .metadata(meta(GrafanaPlan.SYNC, "org-sync")).data(Map.of("grafana_org_sync.py", plan.syncScript())).build(), opts);
         var syncPod = syncPod(plan);
         new Job(Names.child(name, "org-sync"), JobArgs.builder()
                 .metadata(meta(GrafanaPlan.SYNC + "-" + plan.syncHash(), "org-sync"))
                 .spec(JobSpecArgs.builder().backoffLimit(6).activeDeadlineSeconds(900).template(syncPod).build())
-                .build(), CustomResourceOptions.builder().parent(this).provider(providers.kubernetes()).dependsOn(grafana).build());
+                // The Job's pod reads the document and the program as they are when it starts: both written first.
+                .build(), CustomResourceOptions.builder().parent(this).provider(providers.kubernetes())
+                        .dependsOn(grafana, desiredState, program).build());
         new CronJob(Names.child(name, "org-sync-schedule"), CronJobArgs.builder()
                 .metadata(meta(GrafanaPlan.SYNC, "org-sync"))
                 .spec(CronJobSpecArgs.builder()
@@ -294,7 +297,7 @@ public final class GrafanaCluster extends KubernetesComponent {
         var container = ContainerArgs.builder()
                 .name("org-sync")
                 .image(plan.syncImage())
-                .command("python3", "/sync/grafana_org_sync.py", "--desired", "/desired/desired-state.json",
+                .command("python3", "/sync/grafana_org_sync.py", "--desired", "/desired/" + DesiredStateDocument.KEY,
                         "--url", "http://" + GrafanaPlan.NAME + "." + namespace + ".svc.cluster.local:" + GrafanaPlan.PORT)
                 .env(EnvVarArgs.builder().name("GRAFANA_ADMIN_USER").value("admin").build(),
                         fromSecret("GRAFANA_ADMIN_PASSWORD", "admin-password"),

@@ -37,13 +37,14 @@ import java.util.TreeMap;
  *     in a Secret; every {@code $} escaped as {@code $$} (Grafana expands environment variables there)
  * @param dashboardFiles the file provider's config and the main organisation's dashboards, by file name
  * @param desiredState what the sync makes true in Grafana
- * @param desiredStateJson its JSON (a Secret: tenant header values)
- * @param syncHash hash of the desired state and the sync program: names the sync Job, so a change runs it again
+ * @param desiredStateJson its document ({@link DesiredStateDocument}), compact JSON; holds tenant header values
+ * @param desiredStateData the same, gzip'd and base64: the Secret's {@code data} under {@link DesiredStateDocument#KEY}
+ * @param syncHash hash of the document and the sync program: names the sync Job, so a change runs it again
  * @param configHash hash of everything Grafana reads at start: rolls the pods when it changes
  */
 public record GrafanaPlan(String image, String syncImage, Map<String, String> env, String datasourcesYaml,
                           Map<String, String> dashboardFiles, DesiredState desiredState, String desiredStateJson,
-                          String syncScript, String syncHash, String configHash) {
+                          String desiredStateData, String syncScript, String syncHash, String configHash) {
     public static final String NAME = "grafana";
     public static final String SECRET = "grafana";
     public static final String SYNC = "grafana-org-sync";
@@ -57,11 +58,18 @@ public record GrafanaPlan(String image, String syncImage, Map<String, String> en
      * {@code managedPrefix + "tempo"}; one of them no longer in {@code organisations} is disabled (its managed
      * data sources and members removed, renamed with {@code offboardedSuffix}); its dashboards stay for audit.
      *
+     * @param shared what every tenant organisation has in common (written once in the document)
      * @param roleMappings the same mappings Grafana applies at login ({@code org_mapping}); listed so the
      *     document shows each organisation's access whole
      */
-    public record DesiredState(int apiVersion, String managedPrefix, String offboardedSuffix,
+    public record DesiredState(String managedPrefix, String offboardedSuffix, Shared shared,
                                List<Organisation> organisations, List<RoleMapping> roleMappings) {}
+
+    /**
+     * A tenant organisation before it is a tenant's: its data sources without a tenant header, its dashboards as
+     * the templates are. Each organisation is stored as its difference from these.
+     */
+    public record Shared(List<DataSource> datasources, List<Dashboard> dashboards) {}
 
     /** One tenant's organisation, named after the tenant id. */
     public record Organisation(String name, String tenant, List<DataSource> datasources, List<Dashboard> dashboards) {}
@@ -89,22 +97,27 @@ public record GrafanaPlan(String image, String syncImage, Map<String, String> en
         main.add(DataSources.platformMetrics(g.prometheusUrl(), g.platformMetricsTenant()));
         String datasourcesYaml = Yaml.toYaml(provisioning(main));
 
+        // What every tenant organisation has in common: the document stores it once, each tenant as its difference.
+        var usageTemplate = Dashboards.TENANT_USAGE_TEMPLATE;
+        var traces = new Dashboard(Dashboards.TENANT_TRACES_MODEL.path("uid").asText(),
+                Dashboards.TENANT_TRACES_MODEL.path("title").asText(), Dashboards.TENANT_TRACES_MODEL);
+        var shared = new Shared(DataSources.correlated(tempoUrl, g.lokiUrl(), g.prometheusUrl(), "", TempoPlan.EXEMPLAR_LABEL,
+                        DataSources.TENANT_NAME_SUFFIX, streaming),
+                List.of(new Dashboard(usageTemplate.path("uid").asText(), usageTemplate.path("title").asText(), usageTemplate), traces));
         var organisations = new ArrayList<Organisation>();
         var mappings = new ArrayList<RoleMapping>();
         g.sso().ifPresent(sso -> sso.adminGroups().forEach(a -> mappings.add(new RoleMapping(a, "1", "Admin"))));
         for (var t : tenants.stream().sorted(java.util.Comparator.comparing(Tenant::id)).toList()) {
             var usage = Dashboards.tenantUsage(t.settings());
-            var traces = Dashboards.TENANT_TRACES_MODEL;
             organisations.add(new Organisation(t.id(), t.id(),
                     DataSources.correlated(tempoUrl, g.lokiUrl(), g.prometheusUrl(), t.id(), TempoPlan.EXEMPLAR_LABEL,
                             DataSources.TENANT_NAME_SUFFIX, streaming),
-                    List.of(new Dashboard(usage.path("uid").asText(), usage.path("title").asText(), usage),
-                            new Dashboard(traces.path("uid").asText(), traces.path("title").asText(), traces))));
+                    List.of(new Dashboard(usage.path("uid").asText(), usage.path("title").asText(), usage), traces)));
             t.settings().viewers().forEach(v -> mappings.add(new RoleMapping(v, t.id(), "Viewer")));
             t.settings().editors().forEach(e -> mappings.add(new RoleMapping(e, t.id(), "Editor")));
         }
-        var desired = new DesiredState(1, DataSources.MANAGED_PREFIX, " (offboarded)", List.copyOf(organisations), List.copyOf(mappings));
-        String desiredJson = Yaml.toJson(desired);
+        var desired = new DesiredState(DataSources.MANAGED_PREFIX, " (offboarded)", shared, List.copyOf(organisations), List.copyOf(mappings));
+        String desiredJson = DesiredStateDocument.compact(DesiredStateDocument.of(desired));
         String script = resource("grafana_org_sync.py");
 
         var dashboards = new TreeMap<String, String>();
@@ -118,7 +131,8 @@ public record GrafanaPlan(String image, String syncImage, Map<String, String> en
         String configHash = Monitoring.configHash(env + "|" + datasourcesYaml + "|" + dashboards);
         String syncHash = Monitoring.configHash(desiredJson + "|" + script).substring(0, 10);
         return new GrafanaPlan(settings.release().image("grafana"), settings.release().image("orgSync"), env,
-                datasourcesYaml, dashboards, desired, desiredJson, script, syncHash, configHash);
+                datasourcesYaml, dashboards, desired, desiredJson, DesiredStateDocument.secretData(desiredJson), script,
+                syncHash, configHash);
     }
 
     /**

@@ -26,7 +26,9 @@ import java.util.stream.Stream;
  * <p>Two Secrets hold documents GitOps users need to review, and secret only because of a few values in them:
  * Grafana's data source provisioning ({@code config/grafana-datasources/datasources.yaml}) and the organisation
  * sync's desired state ({@code config/grafana-org-sync/desired-state.json}). They are written as config files too,
- * with every value under {@code secureJsonData} (the tenant header values) replaced and nothing else changed.
+ * with every value under {@code secureJsonData} (the tenant header values) replaced and nothing else changed; a
+ * document held gzip'd in {@code data} (the desired state, so that it fits a Secret) is written unzipped and
+ * indented. A redacted {@code data} value is written under {@code stringData} (a placeholder is not base64).
  */
 public final class Renderer {
     /** Marks a directory this renderer owns, so a re-render may clear it and nothing else is ever deleted. */
@@ -38,10 +40,25 @@ public final class Renderer {
             "DaemonSet", "Job", "CronJob", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Ingress",
             "NetworkPolicy");
 
-    /** Secret name to its document key and the config folder it is also written to, secure values replaced. */
-    static final Map<String, String[]> REVIEWABLE_SECRETS = Map.of(
-            "grafana-datasources", new String[] {"datasources.yaml", "grafana-datasources"},
-            "grafana-desired-state", new String[] {"desired-state.json", "grafana-org-sync"});
+    /**
+     * A Secret's document also written as a config file, secure values replaced.
+     *
+     * @param key the Secret's key; ending in {@code .gz}: base64 of gzip in {@code data}, else text in {@code stringData}
+     * @param folder the folder under {@code config/}; the file is named after the key without {@code .gz}
+     */
+    record Reviewable(String key, String folder) {
+        boolean gzip() {
+            return key.endsWith(".gz");
+        }
+
+        String file() {
+            return gzip() ? key.substring(0, key.length() - 3) : key;
+        }
+    }
+
+    static final Map<String, Reviewable> REVIEWABLE_SECRETS = Map.of(
+            "grafana-datasources", new Reviewable("datasources.yaml", "grafana-datasources"),
+            "grafana-desired-state", new Reviewable("desired-state.json.gz", "grafana-org-sync"));
     public static final String SECURE_VALUE = "REDACTED: a secure value (tenant header); set by pulumi up or your secret store";
 
     private Renderer() {}
@@ -72,14 +89,13 @@ public final class Renderer {
             int order = KIND_ORDER.indexOf(kind);
             String prefix = String.format("%02d", order < 0 ? 99 : order);
             boolean secret = kind.equals("Secret");
-            if (secret && REVIEWABLE_SECRETS.containsKey(name) && object.get("stringData") instanceof Map<?, ?> values) {
-                String[] doc = REVIEWABLE_SECRETS.get(name);
-                Object text = values.get(doc[0]);
-                if (text != null) {
-                    String configFile = "config/" + doc[1] + "/" + doc[0];
-                    write(out.resolve(configFile), withoutSecureValues(String.valueOf(text), doc[0].endsWith(".json")));
-                    written.add(new Written(configFile, "file", namespace, name + "/" + doc[0]));
-                }
+            var doc = secret ? REVIEWABLE_SECRETS.get(name) : null;
+            if (doc != null && object.get(doc.gzip() ? "data" : "stringData") instanceof Map<?, ?> values
+                    && values.get(doc.key()) != null) {
+                String text = doc.gzip() ? gunzip(String.valueOf(values.get(doc.key()))) : String.valueOf(values.get(doc.key()));
+                String configFile = "config/" + doc.folder() + "/" + doc.file();
+                write(out.resolve(configFile), withoutSecureValues(text, doc.file().endsWith(".json")));
+                written.add(new Written(configFile, "file", namespace, name + "/" + doc.key()));
             }
             if (secret) object = redact(object);
             if (secret) secrets.add(object);
@@ -140,15 +156,23 @@ public final class Renderer {
 
     public static final String SECRETS_README = "secrets/README.md";
 
+    /**
+     * Every secret value replaced by {@link #REDACTED} (public keys kept), all under stringData: in data the API
+     * server would refuse a placeholder (not base64).
+     */
     private static Map<String, Object> redact(Map<String, Object> object) {
         var copy = new LinkedHashMap<>(object);
+        var redacted = new java.util.TreeMap<String, Object>();
         for (String field : List.of("data", "stringData")) {
-            if (copy.get(field) instanceof Map<?, ?> values) {
-                var redacted = new java.util.TreeMap<String, Object>();
-                values.forEach((k, v) -> redacted.put(String.valueOf(k), PUBLIC_KEYS.contains(String.valueOf(k)) ? v : REDACTED));
-                copy.put(field, redacted);
+            if (copy.remove(field) instanceof Map<?, ?> values) {
+                // A public value under data is base64: decoded, so stringData holds it as the text it is.
+                boolean base64 = field.equals("data");
+                values.forEach((k, v) -> redacted.put(String.valueOf(k), PUBLIC_KEYS.contains(String.valueOf(k))
+                        ? (base64 ? new String(java.util.Base64.getDecoder().decode(String.valueOf(v)), java.nio.charset.StandardCharsets.UTF_8) : v)
+                        : REDACTED));
             }
         }
+        if (!redacted.isEmpty()) copy.put("stringData", redacted);
         return copy;
     }
 
@@ -177,6 +201,15 @@ public final class Renderer {
             sb.append("\n\n");
         }
         return sb.toString();
+    }
+
+    /** Base64 of gzip, as a Secret's data holds a compressed document, to its text. */
+    static String gunzip(String base64) {
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(java.util.Base64.getDecoder().decode(base64)))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalStateException("a Secret's gzip'd document is not base64 of gzip", e);
+        }
     }
 
     /** The object as kubectl wants it: apiVersion, kind, metadata first; Pulumi-only keys dropped. */

@@ -22,9 +22,16 @@ which secure fields are set) and updated where they differ; secure values (the t
 back, so every managed data source is written again on every run ("refresh"). Dashboards are compared by a
 fingerprint tag.
 
-  grafana_org_sync.py --desired desired-state.json --url http://grafana:3000      # apply
-  grafana_org_sync.py --desired desired-state.json --url ... --dry-run            # print the plan only
-  grafana_org_sync.py --desired desired-state.json --current state.json --dry-run # plan against a saved state
+The document (format 2): what every tenant organisation has in common once ("shared": data sources and dashboards
+by uid), and per organisation a JSON merge patch (RFC 7386) of each against its shared one (the tenant header, the
+usage dashboard's limits); `expand` writes every organisation out whole before anything is planned, so planning
+is the same as for a document that lists them whole. The Secret holds it gzip'd (it must stay under Kubernetes'
+1 MiB); `--desired` takes the gzip'd or the plain JSON (`platformctl render` writes it readable). A document of
+another format version is refused (exit 2): the document and this program come from different platform versions.
+
+  grafana_org_sync.py --desired desired-state.json.gz --url http://grafana:3000      # apply
+  grafana_org_sync.py --desired desired-state.json.gz --url ... --dry-run            # print the plan only
+  grafana_org_sync.py --desired desired-state.json --current state.json --dry-run    # plan against a saved state
 
 Credentials: GRAFANA_ADMIN_USER, GRAFANA_ADMIN_PASSWORD (a Grafana server admin; basic auth).
 Exit codes: 0 done, 1 an organisation failed or Grafana refused the credentials (the Job retries), 2 bad arguments
@@ -32,6 +39,7 @@ or document.
 """
 import argparse
 import base64
+import gzip
 import hashlib
 import json
 import os
@@ -40,7 +48,9 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import zlib
 
+FORMAT = 2  # the desired-state document's apiVersion this program reads
 HASH_TAG = "tp-hash-"  # dashboard tag prefix holding a dashboard's fingerprint
 MAIN_ORG = 1
 # What the sync compares of a data source: everything Grafana returns that the desired state sets.
@@ -310,6 +320,59 @@ def describe(action):
     return f"{action['op']} {rest}"
 
 
+class DocumentError(Exception):
+    """The desired-state document is not one this program reads."""
+
+
+def merge_patch(target, patch):
+    """RFC 7386 JSON merge patch. Returns a new value; `target` is not changed, and the parts of it the patch leaves
+    alone are shared by the result (so a thousand organisations hold one copy of a shared dashboard)."""
+    if not isinstance(patch, dict):
+        return patch
+    out = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            out.pop(key, None)
+        else:
+            out[key] = merge_patch(out.get(key), value)
+    return out
+
+
+def expand(document):
+    """The desired state with every organisation written out whole, as plan() and apply() read it. Read-only: the
+    organisations share the parts no patch changes. Raises DocumentError for another format version."""
+    version = document.get("apiVersion") if isinstance(document, dict) else None
+    if version != FORMAT:
+        raise DocumentError(f"desired-state format apiVersion {version!r}, but this sync reads apiVersion {FORMAT} "
+                            "only: the document and the sync program come from different platform versions "
+                            "(both are written by the same pulumi up; run the sync of that version)")
+    try:
+        shared = document["shared"]
+        organisations = []
+        for org in document["organisations"]:
+            whole = {"name": org["name"], "tenant": org["tenant"]}
+            for kind in ("datasources", "dashboards"):
+                whole[kind] = [merge_patch(shared[kind].get(e["uid"], {}), e.get("patch", {})) for e in org[kind]]
+            organisations.append(whole)
+        return {"managedPrefix": document["managedPrefix"], "offboardedSuffix": document["offboardedSuffix"],
+                "organisations": organisations, "roleMappings": document.get("roleMappings", [])}
+    except (KeyError, TypeError, AttributeError) as e:
+        raise DocumentError(f"not a desired-state document of format {FORMAT}: {type(e).__name__} {e}") from None
+
+
+def load_document(path):
+    """The desired-state document at `path`, gzip'd (as the Secret holds it) or plain JSON (as render writes it)."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+        if raw[:2] == b"\x1f\x8b":
+            raw = gzip.decompress(raw)
+        return json.loads(raw.decode("utf-8"))
+    except (OSError, ValueError, EOFError, zlib.error) as e:
+        print(f"grafana-org-sync: cannot read the desired state {path}: {e}", file=sys.stderr)
+        sys.exit(2)
+
+
 def load_json(path, what):
     try:
         with open(path, encoding="utf-8") as f:
@@ -343,14 +406,15 @@ def main(argv=None):
     global last_report
     last_report = None
     parser = argparse.ArgumentParser(description="Make Grafana's organisations what the desired state says.")
-    parser.add_argument("--desired", required=True, help="desired-state JSON generated by the platform")
+    parser.add_argument("--desired", required=True, help="desired-state document generated by the platform (JSON, gzip'd or not)")
     parser.add_argument("--url", help="Grafana base URL")
     parser.add_argument("--current", help="plan against this saved state instead of asking Grafana")
     parser.add_argument("--dry-run", action="store_true", help="print the plan as JSON and change nothing")
     args = parser.parse_args(argv)
-    desired = load_json(args.desired, "desired state")
-    if desired.get("apiVersion") != 1:
-        print(f"grafana-org-sync: {args.desired}: apiVersion {desired.get('apiVersion')!r} is not 1", file=sys.stderr)
+    try:
+        desired = expand(load_document(args.desired))
+    except DocumentError as e:
+        print(f"grafana-org-sync: {args.desired}: {e}", file=sys.stderr)
         return 2
     if args.current:
         print(json.dumps(plan(desired, load_json(args.current, "current state")), indent=2, sort_keys=True))

@@ -74,11 +74,13 @@ class RenderTest {
         int replaced = 0;
         for (var org : expected.path("organisations")) {
             for (var ds : org.path("datasources")) {
-                ((com.fasterxml.jackson.databind.node.ObjectNode) ds.path("secureJsonData")).put("httpHeaderValue1", Renderer.SECURE_VALUE);
+                // Format 2: a tenant's header is in its data sources' patches (the shared ones carry none).
+                ((com.fasterxml.jackson.databind.node.ObjectNode) ds.path("patch").path("secureJsonData")).put("httpHeaderValue1", Renderer.SECURE_VALUE);
                 replaced++;
             }
         }
-        assertEquals(expected, written, stack + ": the document itself, only the secure values replaced");
+        assertEquals(expected, written, stack + ": the document the Secret holds (unzipped), only the secure values replaced");
+        assertTrue(Files.readString(desired).contains("\n  \"apiVersion\" : 2"), "indented for review, not the compact form");
         assertEquals(3 * Plans.inputs(stack).tenants().size(), replaced);
         var provisioning = io.tracingplatform.yaml.Yaml.YAML.readTree(Files.readString(datasources));
         var original = io.tracingplatform.yaml.Yaml.YAML.readTree(grafana.datasourcesYaml());
