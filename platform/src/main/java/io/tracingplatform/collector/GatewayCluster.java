@@ -123,6 +123,9 @@ public final class GatewayCluster extends KubernetesComponent {
             samplerOnlyFromGateway();
         }
         if (settings.tempo().prometheusOperator()) {
+            new KubernetesCustomResource(Names.child(name, "alerts"), new KubernetesCustomResource.Args(
+                    "monitoring.coreos.com/v1", "PrometheusRule", meta("gateway-alerts", "gateway"),
+                    GatewayAlerts.ruleGroups(namespace, environment)), opts);
             serviceMonitor(GatewayPlan.GATEWAY, "gateway");
             if (plan.samplerYaml().isPresent()) serviceMonitor(GatewayPlan.SAMPLER, "sampler");
         }

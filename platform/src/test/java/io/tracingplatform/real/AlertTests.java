@@ -19,7 +19,7 @@ final class AlertTests {
                 Map<String, String> labels, String value) {}
 
     /** Series by alert; "NS" stands for the namespace the rule selects. */
-    static final Map<String, Case> CASES = Map.of(
+    static final Map<String, Case> CASES = new java.util.HashMap<>(Map.of(
             "TempoSpansRefused", new Case("1m",
                     Map.of("tempo_discarded_spans_total{namespace=\"NS\",tenant=\"webshop\",reason=\"rate_limited\",pod=\"distributor-0\"}", "0+60x40"),
                     Map.of("tempo_discarded_spans_total{namespace=\"NS\",tenant=\"webshop\",reason=\"rate_limited\",pod=\"distributor-0\"}", "100x40"),
@@ -56,7 +56,29 @@ final class AlertTests {
                            "kube_job_created{namespace=\"NS\",job_name=\"grafana-org-sync-1a2b3c4d5e\"}", "0x44"),
                     Map.of("kube_job_failed{namespace=\"NS\",job_name=\"grafana-org-sync-1a2b3c4d5e\",condition=\"true\"}", "0x44",
                            "kube_job_created{namespace=\"NS\",job_name=\"grafana-org-sync-1a2b3c4d5e\"}", "0x44"),
-                    "30m", "2m", Map.of("job_name", "grafana-org-sync-1a2b3c4d5e"), "1"));
+                    "30m", "2m", Map.of("job_name", "grafana-org-sync-1a2b3c4d5e"), "1")));
+
+    static {
+        // The gateways' alerts (collector.GatewayAlerts): series named as the real collector exports them.
+        String q = "{namespace=\"NS\",pod=\"otel-gateway-0\",exporter=\"otlp/tenant-claims\"}";
+        CASES.put("GatewayQueueFilling", new Case("1m",
+                Map.of("otelcol_exporter_queue_size" + q, "900x40", "otelcol_exporter_queue_capacity" + q, "1000x40"),
+                Map.of("otelcol_exporter_queue_size" + q, "100x40", "otelcol_exporter_queue_capacity" + q, "1000x40"),
+                "30m", "5m", Map.of("pod", "otel-gateway-0", "exporter", "otlp/tenant-claims"), ""));
+        CASES.put("GatewayEnqueueFailures", new Case("1m",
+                Map.of("otelcol_exporter_enqueue_failed_spans_total" + q, "0+60x40"),
+                Map.of("otelcol_exporter_enqueue_failed_spans_total" + q, "5x40"),
+                "30m", "3m", Map.of("pod", "otel-gateway-0", "exporter", "otlp/tenant-claims"), ""));
+        CASES.put("GatewaySendFailures", new Case("1m",
+                Map.of("otelcol_exporter_send_failed_spans_total" + q, "0+60x40"),
+                Map.of("otelcol_exporter_send_failed_spans_total" + q, "5x40"),
+                "30m", "10m", Map.of("exporter", "otlp/tenant-claims"), ""));
+        String r = "{namespace=\"NS\",pod=\"otel-gateway-0\",receiver=\"otlp\",transport=\"http\"}";
+        CASES.put("GatewayRefusedSpans", new Case("1m",
+                Map.of("otelcol_receiver_refused_spans_total" + r, "0+60x40"),
+                Map.of("otelcol_receiver_refused_spans_total" + r, "5x40"),
+                "30m", "5m", Map.of("pod", "otel-gateway-0", "receiver", "otlp"), ""));
+    }
 
     private static final Pattern NAMESPACE = Pattern.compile("namespace=\"([^\"]+)\"");
     private static final Pattern LABEL = Pattern.compile("\\{\\{\\s*\\$labels\\.(\\w+)\\s*}}");

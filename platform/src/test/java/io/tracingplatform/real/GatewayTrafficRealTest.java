@@ -188,10 +188,29 @@ class GatewayTrafficRealTest {
         sink = new OtlpSink(sinkPort);
         var got = await(sp -> accepted.contains(sp.traceId()), accepted.size() * 20);
         long delivered = got.stream().map(OtlpSink.Span::spanId).distinct().count();
+        metricsTheAlertsReadExist();
         Checks.judged("gateway.durability.full-queue", "otelcol", version, STACK, "40 requests of 20 spans into a 16 KiB queue, backend down",
                 ACCEPT, refused > 0 && delivered == accepted.size() * 20L, "acknowledged " + accepted.size() + ", refused " + refused
                         + " requests; delivered " + delivered + " of " + accepted.size() * 20 + " acknowledged spans");
         laptop = previous;
+    }
+
+    /** Every metric the gateway's alerts read is one the real collector exports (after traffic, full queue included). */
+    void metricsTheAlertsReadExist() {
+        String rules = io.tracingplatform.yaml.Yaml.toYaml(io.tracingplatform.collector.GatewayAlerts.ruleGroups("tracing", STACK));
+        var names = new java.util.TreeSet<String>();
+        var m = java.util.regex.Pattern.compile("\\b(otelcol_[a-z_]+)\\{").matcher(rules);
+        while (m.find()) names.add(m.group(1));
+        String url = "http://127.0.0.1:" + laptop.metricsPort() + "/metrics";
+        String exposition;
+        try {
+            exposition = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError("could not scrape " + url, e);
+        }
+        var missing = names.stream().filter(n -> !exposition.contains("\n" + n + "{")).toList();
+        Checks.judged("gateway.alert-metrics", "otelcol", version, STACK, "metrics read by GatewayAlerts: " + names, ACCEPT,
+                missing.isEmpty() && !names.isEmpty(), missing.isEmpty() ? "all exported" : "not exported: " + missing);
     }
 
     int send(String user, String password, Map<String, String> headers, String json) {

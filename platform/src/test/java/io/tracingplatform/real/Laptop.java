@@ -29,7 +29,7 @@ public final class Laptop {
     private Laptop() {}
 
     /** A collector overlay: the file and the ports it chose. */
-    public record CollectorRun(Path overlay, int healthPort, Map<String, Integer> receiverPorts) {}
+    public record CollectorRun(Path overlay, int healthPort, Map<String, Integer> receiverPorts, int metricsPort) {}
 
     public static CollectorRun collector(Map<String, Object> rendered, Path dir, String htpasswd) {
         return collector(rendered, dir, htpasswd, null);
@@ -89,14 +89,16 @@ public final class Laptop {
                 }
             }
             var telemetry = map(map(rendered.get("service")).get("telemetry"));
+            int metrics = -1;
             if (map(telemetry.get("metrics")).containsKey("readers")) {
+                metrics = Proc.freePort();
                 put(overlay, List.of("service", "telemetry", "metrics", "readers"), List.of(Map.of("pull", Map.of(
-                        "exporter", Map.of("prometheus", Map.of("host", "127.0.0.1", "port", Proc.freePort()))))));
+                        "exporter", Map.of("prometheus", Map.of("host", "127.0.0.1", "port", metrics))))));
             }
             if (health < 0) throw new AssertionError("the rendered collector config has no health_check extension");
             Path file = dir.resolve("laptop-overlay.yaml");
             Files.writeString(file, Yaml.toYaml(overlay));
-            return new CollectorRun(file, health, receiverPorts);
+            return new CollectorRun(file, health, receiverPorts, metrics);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
