@@ -23,11 +23,35 @@ import java.util.regex.Pattern;
  *     PrometheusRule); default true (false on local)
  * @param hpaMaxFactor HPA maximum replicas as a multiple of the sized replicas; default 3
  * @param components per-component overrides of replicas, requests and limits
+ * @param zones the cluster's zones (node label {@code topology.kubernetes.io/zone}), one ingester StatefulSet and one
+ *     ring zone each where zoneSpread is required; exactly replicationFactor of them, so each zone holds one copy of
+ *     every trace; default the region's zones a, b, c, ... (none on local, where zoneSpread is preferred)
+ * @param clusterLabel memberlist cluster label phase: {@code verified} (label set and checked), {@code unverified}
+ *     (label sent, not checked) or {@code off} (no label, not checked); the last two only to add the label to a
+ *     running cluster without splitting its ring (upgrade runbook); default verified
  */
 public record TempoSettings(double plannedIngestMBps, int replicationFactor, String profile, String zoneSpread,
                             String walSize, String generatorWalSize, Optional<String> storageClass,
                             String prometheusRemoteWriteUrl, boolean prometheusOperator, int hpaMaxFactor,
-                            Map<String, ComponentOverride> components) {
+                            Map<String, ComponentOverride> components, List<String> zones, String clusterLabel) {
+    public TempoSettings {
+        zones = List.copyOf(zones);
+    }
+
+    /** Settings as tests build them: no zones, label verified. */
+    public TempoSettings(double plannedIngestMBps, int replicationFactor, String profile, String zoneSpread,
+                         String walSize, String generatorWalSize, Optional<String> storageClass,
+                         String prometheusRemoteWriteUrl, boolean prometheusOperator, int hpaMaxFactor,
+                         Map<String, ComponentOverride> components) {
+        this(plannedIngestMBps, replicationFactor, profile, zoneSpread, walSize, generatorWalSize, storageClass,
+                prometheusRemoteWriteUrl, prometheusOperator, hpaMaxFactor, components, List.of(), "verified");
+    }
+
+    /** Whether ingesters run one StatefulSet per zone with zone-aware replication. */
+    public boolean zoneAware() {
+        return zoneSpread.equals("required") && !zones.isEmpty();
+    }
+
     public static final List<String> COMPONENTS = List.of("distributor", "ingester", "querier", "query-frontend",
             "compactor", "metrics-generator", "memcached");
     static final Pattern QUANTITY = Pattern.compile("\\d+(\\.\\d+)?(m|Ki|Mi|Gi|Ti)?");
@@ -48,7 +72,7 @@ public record TempoSettings(double plannedIngestMBps, int replicationFactor, Str
                 Optional.empty(), Optional.empty(), Optional.empty()));
     }
 
-    static TempoSettings read(Fields f, Cloud cloud) {
+    static TempoSettings read(Fields f, Cloud cloud, Optional<String> region) {
         boolean local = cloud == Cloud.LOCAL;
         double ingest = f.decimal("plannedIngestMBps", local ? 1 : 10, 0.1, 100_000, "MB/s");
         int rf = (int) f.integer("replicationFactor", local ? 1 : 3, 1, 5, "ingesters");
@@ -80,8 +104,23 @@ public record TempoSettings(double plannedIngestMBps, int replicationFactor, Str
             c.finish();
             components.put(name, new ComponentOverride(replicas, cpu, mem, cpuLimit, memLimit));
         });
+        var zones = f.has("zones") ? f.stringList("zones") : defaultZones(spread, rf, region);
+        if (spread.equals("required") && zones.size() != rf) {
+            f.problem("zones", "lists " + zones.size() + " zones; zoneSpread: required needs exactly replicationFactor ("
+                    + rf + ") zones, one copy of every trace in each.", String.join(",", defaultZones("required", rf, Optional.of("eu-central-1"))));
+        }
+        if (zones.stream().distinct().count() != zones.size()) f.problem("zones", "lists a zone twice.", "[eu-central-1a, eu-central-1b, eu-central-1c]");
+        String label = f.choice("clusterLabel", List.of("verified", "unverified", "off"), "verified", false);
         f.finish();
         return new TempoSettings(ingest, rf, profile, spread, wal, genWal, storageClass, remoteWrite, operator, hpaMax,
-                Map.copyOf(components));
+                Map.copyOf(components), zones, label);
+    }
+
+    /** The region's first zones (eu-central-1a, -1b, ...): EKS node groups usually span them; set tempo.zones if not. */
+    static List<String> defaultZones(String spread, int rf, Optional<String> region) {
+        if (!spread.equals("required") || region.isEmpty()) return List.of();
+        var zones = new java.util.ArrayList<String>();
+        for (int i = 0; i < rf; i++) zones.add(region.get() + (char) ('a' + i));
+        return List.copyOf(zones);
     }
 }

@@ -68,7 +68,7 @@ class ClusterCheckTest {
             } else if (r.type().equals("kubernetes:apps/v1:StatefulSet")) {
                 StatefulSet s = Serialization.unmarshal(json, StatefulSet.class);
                 int replicas = s.getSpec().getReplicas();
-                if (s.getMetadata().getName().equals("ingester")) ingesters = replicas;
+                if (s.getMetadata().getName().startsWith("ingester")) ingesters += replicas; // one StatefulSet per zone
                 s.setStatus(new StatefulSetStatusBuilder().withReplicas(replicas).withReadyReplicas(replicas)
                         .withUpdatedReplicas(replicas).withCurrentRevision("r1").withUpdateRevision("r1").build());
                 client.resource(s).create();
@@ -114,7 +114,7 @@ class ClusterCheckTest {
         var findings = check();
         assertEquals(List.of(), findings.stream().filter(f -> f.status() != ClusterCheck.Status.OK).toList());
         assertTrue(findings.stream().anyMatch(f -> f.check().equals("ring") && f.message().equals(ingesters + " ingesters ACTIVE")), findings.toString());
-        assertEquals(10, findings.stream().filter(f -> f.check().equals("workload")).count(), "every Deployment and StatefulSet of the plan");
+        assertEquals(13, findings.stream().filter(f -> f.check().equals("workload")).count(), "every Deployment and StatefulSet of the plan (three ingester zones, vulture)");
         assertEquals(java.util.Set.of("servicemonitors.monitoring.coreos.com", "prometheusrules.monitoring.coreos.com",
                 "instrumentations.opentelemetry.io"), ClusterCheck.requiredCrds(plan), "prod uses both operators");
         var out = new StringWriter();
@@ -124,16 +124,18 @@ class ClusterCheckTest {
 
     @Test
     void anIngesterNotReadyIsAProblemWithWhatToDo() {
-        var ingester = client.apps().statefulSets().inNamespace(NS).withName("ingester").get();
-        ingester.getStatus().setReadyReplicas(ingesters - 1);
+        // prod runs one ingester StatefulSet per zone: zone a loses a pod
+        var ingester = client.apps().statefulSets().inNamespace(NS).withName("ingester-zone-a").get();
+        int zoneA = ingester.getSpec().getReplicas();
+        ingester.getStatus().setReadyReplicas(zoneA - 1);
         client.resource(ingester).updateStatus();
         ringState = "LEAVING";
         var problems = problems();
         assertEquals(2, problems.size(), problems.toString());
         var workload = problems.get(0);
-        assertEquals("StatefulSet tracing/ingester", workload.object());
-        assertEquals((ingesters - 1) + "/" + ingesters + " ready, " + ingesters + " updated", workload.message());
-        assertTrue(workload.fix().contains("kubectl -n tracing rollout status statefulset/ingester"), workload.fix());
+        assertEquals("StatefulSet tracing/ingester-zone-a", workload.object());
+        assertEquals((zoneA - 1) + "/" + zoneA + " ready, " + zoneA + " updated", workload.message());
+        assertTrue(workload.fix().contains("kubectl -n tracing rollout status statefulset/ingester-zone-a"), workload.fix());
         assertEquals("ring", problems.get(1).check());
         assertTrue(problems.get(1).message().contains("ingester-" + (ingesters - 1) + " LEAVING"), problems.get(1).message());
         var out = new StringWriter();

@@ -61,7 +61,8 @@ class UpgradePlanTest {
         assertEquals(Map.of(
                 "tempo", "grafana/tempo:2.10.5 -> grafana/tempo:2.10.8",
                 "otelcolContrib", "otel/opentelemetry-collector-contrib:0.140.1 -> otel/opentelemetry-collector-contrib:0.159.0",
-                "grafana", "grafana/grafana:12.4.6 -> grafana/grafana:12.4.10"), images);
+                "grafana", "grafana/grafana:12.4.6 -> grafana/grafana:12.4.10",
+                "tempoVulture", "grafana/tempo-vulture:2.10.5 -> grafana/tempo-vulture:2.10.8"), images);
         assertEquals(List.of("tempo-2.10.6-opencensus-receiver-removed", "otelcol-0.159-removed-components"),
                 r.rules().stream().map(UpgradePlanner.RuleResult::id).toList(), "only the rules this upgrade crosses");
         assertTrue(r.rules().stream().allMatch(UpgradePlanner.RuleResult::handled), r.rules().toString());
@@ -156,7 +157,7 @@ class UpgradePlanTest {
     @Test
     void replacingAStatefulResourceIsABlockerAndAJobRenameIsNot() {
         var current = plan("prod", "2026.11");
-        var target = withInputs(current, "platform-tempo-ingester", inputs -> {
+        var target = withInputs(current, "platform-tempo-ingester-zone-a", inputs -> {
             @SuppressWarnings("unchecked")
             var spec = (Map<String, Object>) inputs.get("spec");
             spec.put("serviceName", "ingester-renamed");
@@ -168,7 +169,7 @@ class UpgradePlanTest {
         });
         var replacements = UpgradePlanner.replacements(current, target);
         assertEquals(2, replacements.size(), replacements.toString());
-        var ingester = replacements.stream().filter(x -> x.name().equals("platform-tempo-ingester")).findFirst().orElseThrow();
+        var ingester = replacements.stream().filter(x -> x.name().equals("platform-tempo-ingester-zone-a")).findFirst().orElseThrow();
         assertTrue(ingester.stateful() && ingester.reason().contains("spec.serviceName"), ingester.toString());
         var job = replacements.stream().filter(x -> x.name().equals("platform-grafana-org-sync")).findFirst().orElseThrow();
         assertFalse(job.stateful(), "the sync Job holds no data");
