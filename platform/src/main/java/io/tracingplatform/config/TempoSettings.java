@@ -25,10 +25,13 @@ import java.util.regex.Pattern;
  * @param components per-component overrides of replicas, requests and limits
  * @param zones the cluster's zones (node label {@code topology.kubernetes.io/zone}), one ingester StatefulSet and one
  *     ring zone each where zoneSpread is required; exactly replicationFactor of them, so each zone holds one copy of
- *     every trace; default the region's zones a, b, c, ... (none on local, where zoneSpread is preferred)
+ *     every trace; default none (one ingester StatefulSet): setting it is a migration (new StatefulSets and WAL
+ *     volumes), started on purpose after draining the old ingesters (upgrade runbook)
  * @param clusterLabel memberlist cluster label phase: {@code verified} (label set and checked), {@code unverified}
  *     (label sent, not checked) or {@code off} (no label, not checked); the last two only to add the label to a
- *     running cluster without splitting its ring (upgrade runbook); default verified
+ *     running cluster without splitting its ring (upgrade runbook); default off, because a running ring whose
+ *     members restart one by one with a label splits in two (old members refuse labelled gossip); move a stack
+ *     through unverified to verified as the runbook says
  */
 public record TempoSettings(double plannedIngestMBps, int replicationFactor, String profile, String zoneSpread,
                             String walSize, String generatorWalSize, Optional<String> storageClass,
@@ -38,13 +41,13 @@ public record TempoSettings(double plannedIngestMBps, int replicationFactor, Str
         zones = List.copyOf(zones);
     }
 
-    /** Settings as tests build them: no zones, label verified. */
+    /** Settings as tests build them, with the stack file's defaults: no zones, label off. */
     public TempoSettings(double plannedIngestMBps, int replicationFactor, String profile, String zoneSpread,
                          String walSize, String generatorWalSize, Optional<String> storageClass,
                          String prometheusRemoteWriteUrl, boolean prometheusOperator, int hpaMaxFactor,
                          Map<String, ComponentOverride> components) {
         this(plannedIngestMBps, replicationFactor, profile, zoneSpread, walSize, generatorWalSize, storageClass,
-                prometheusRemoteWriteUrl, prometheusOperator, hpaMaxFactor, components, List.of(), "verified");
+                prometheusRemoteWriteUrl, prometheusOperator, hpaMaxFactor, components, List.of(), "off");
     }
 
     /** Whether ingesters run one StatefulSet per zone with zone-aware replication. */
@@ -104,23 +107,21 @@ public record TempoSettings(double plannedIngestMBps, int replicationFactor, Str
             c.finish();
             components.put(name, new ComponentOverride(replicas, cpu, mem, cpuLimit, memLimit));
         });
-        var zones = f.has("zones") ? f.stringList("zones") : defaultZones(spread, rf, region);
-        if (spread.equals("required") && zones.size() != rf) {
+        // Opt-in, never a default: turning zones on renames the ingester StatefulSets (new WAL volumes), a migration an
+        // operator starts on purpose after draining the old ingesters (runbooks/upgrade-the-platform.md).
+        var zones = f.has("zones") ? f.stringList("zones") : List.<String>of();
+        if (!zones.isEmpty() && !spread.equals("required")) {
+            f.problem("zones", "per-zone ingesters need tempo.zoneSpread: required.", "required");
+        }
+        if (!zones.isEmpty() && zones.size() != rf) {
             f.problem("zones", "lists " + zones.size() + " zones; zoneSpread: required needs exactly replicationFactor ("
-                    + rf + ") zones, one copy of every trace in each.", String.join(",", defaultZones("required", rf, Optional.of("eu-central-1"))));
+                    + rf + ") zones, one copy of every trace in each.", "[eu-central-1a, eu-central-1b, eu-central-1c]");
         }
         if (zones.stream().distinct().count() != zones.size()) f.problem("zones", "lists a zone twice.", "[eu-central-1a, eu-central-1b, eu-central-1c]");
-        String label = f.choice("clusterLabel", List.of("verified", "unverified", "off"), "verified", false);
+        String label = f.choice("clusterLabel", List.of("verified", "unverified", "off"), "off", false);
         f.finish();
         return new TempoSettings(ingest, rf, profile, spread, wal, genWal, storageClass, remoteWrite, operator, hpaMax,
                 Map.copyOf(components), zones, label);
     }
 
-    /** The region's first zones (eu-central-1a, -1b, ...): EKS node groups usually span them; set tempo.zones if not. */
-    static List<String> defaultZones(String spread, int rf, Optional<String> region) {
-        if (!spread.equals("required") || region.isEmpty()) return List.of();
-        var zones = new java.util.ArrayList<String>();
-        for (int i = 0; i < rf; i++) zones.add(region.get() + (char) ('a' + i));
-        return List.copyOf(zones);
-    }
 }

@@ -45,18 +45,7 @@ class TempoPlanTest {
     void everyComponentHasTheRightKindAndReplicasFromSizing(String stack) {
         var plan = Plans.of(stack);
         var sizes = Sizing.of(Plans.inputs(stack).settings().tempo());
-        boolean zones = !stack.equals("local");
         for (var e : KINDS.entrySet()) {
-            if (zones && e.getKey().equals("ingester")) {
-                int total = 0;
-                for (String z : List.of("a", "b", "c")) {
-                    var r = plan.named(e.getValue(), "platform-tempo-ingester-zone-" + z);
-                    total += ((Number) at(r.inputs(), "spec", "replicas")).intValue();
-                }
-                int sized = sizes.get("ingester").replicas();
-                assertTrue(total >= sized && total < sized + 3, stack + ": zones hold the sized ingesters, rounded up per zone");
-                continue;
-            }
             var r = plan.named(e.getValue(), "platform-tempo-" + e.getKey());
             assertEquals("platform-tempo", r.parent());
             Number replicas = at(r.inputs(), "spec", "replicas");
@@ -140,17 +129,80 @@ class TempoPlanTest {
         }
     }
 
+    static final String TEMPO_CLUSTER = "pulumi:pulumi:Stack$tracing-platform:index:TracingPlatform$tracing-platform:tempo:TempoCluster$";
+
+    /** Zones are opt-in: without tempo.zones every stack keeps its one ingester StatefulSet, under its old URN. */
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "dev", "staging", "prod"})
+    void everyStackKeepsOneIngesterStatefulSetAndItsUrn(String stack) throws Exception {
+        var plan = Plans.of(stack);
+        var inputs = Plans.inputs(stack);
+        assertEquals(List.of(), inputs.settings().tempo().zones(), stack + ": no tempo.zones in the stack file, no zones");
+        assertFalse(inputs.settings().tempo().zoneAware(), stack);
+        var ingesters = plan.ofType("kubernetes:apps/v1:StatefulSet").stream().filter(r -> r.name().startsWith("platform-tempo-ingester")).toList();
+        assertEquals(List.of("platform-tempo-ingester"), ingesters.stream().map(r -> r.name()).toList(), stack + ": one StatefulSet");
+        var r = ingesters.get(0);
+        assertEquals("urn:pulumi:" + stack + "::tracing-platform::" + TEMPO_CLUSTER + "kubernetes:apps/v1:StatefulSet::platform-tempo-ingester",
+                r.urn(), stack + ": an upgrade of the platform code never renames the ingesters (golden/stateful-urns.txt)");
+        var ingester = r.inputs();
+        assertEquals("ingester", at(ingester, "metadata", "name"));
+        assertEquals("ingester", at(ingester, "spec", "serviceName"));
+        assertEquals(null, (Object) at(ingester, "spec", "template", "spec", "affinity", "nodeAffinity"), stack + ": not pinned to a zone");
+        String spread = inputs.settings().tempo().zoneSpread();
+        assertEquals(spread.equals("required") ? "DoNotSchedule" : "ScheduleAnyway",
+                at(ingester, "spec", "template", "spec", "topologySpreadConstraints", "0", "whenUnsatisfiable"), stack + ": spread over zones");
+        var rendered = TempoPlan.of(inputs.settings(), inputs.tenants(), StoragePlan.of(inputs.settings(), inputs.tenants()));
+        assertTrue(rendered.configs().keySet().stream().noneMatch(k -> k.startsWith("ingester-zone-")), rendered.configs().keySet().toString());
+        assertEquals(List.of(), rendered.workloads().stream().filter(w -> w.name().equals("ingester")).findFirst().orElseThrow().aliases());
+        var config = Yaml.YAML.readTree(rendered.configs().get("ingester"));
+        assertTrue(config.at("/ingester/lifecycler/availability_zone").isMissingNode(), stack + ": no ring zone");
+        for (String target : List.of("distributor", "ingester", "querier")) {
+            var c = Yaml.YAML.readTree(rendered.configs().get(target));
+            assertTrue(c.at("/ingester/lifecycler/ring/zone_awareness_enabled").isMissingNode(), stack + " " + target + ": not zone-aware");
+            assertEquals(inputs.settings().tempo().replicationFactor(), c.at("/ingester/lifecycler/ring/replication_factor").asInt());
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dev", "staging", "prod"})
     void ingestersAreSafeToRunAndToDrain(String stack) throws Exception {
         var plan = Plans.of(stack);
-        var zones = Plans.inputs(stack).settings().tempo().zones();
-        assertEquals(3, zones.size(), stack + ": one zone per replica of a trace");
-        var rendered = TempoPlan.of(Plans.inputs(stack).settings(), Plans.inputs(stack).tenants(),
-                StoragePlan.of(Plans.inputs(stack).settings(), Plans.inputs(stack).tenants()));
+        var inputs = Plans.inputs(stack);
+        var rendered = TempoPlan.of(inputs.settings(), inputs.tenants(), StoragePlan.of(inputs.settings(), inputs.tenants()));
+        var ingester = plan.named("kubernetes:apps/v1:StatefulSet", "platform-tempo-ingester").inputs();
+        assertEquals(300L, ((Number) at(ingester, "spec", "template", "spec", "terminationGracePeriodSeconds")).longValue());
+        assertEquals("ingester-data", at(ingester, "spec", "volumeClaimTemplates", "0", "metadata", "name"));
+        assertEquals("Retain", at(ingester, "spec", "persistentVolumeClaimRetentionPolicy", "whenScaled"));
+        assertEquals("memberlist", at(ingester, "spec", "template", "metadata", "labels", "app.kubernetes.io/part-of"));
+        var config = Yaml.YAML.readTree(rendered.configs().get("ingester"));
+        assertFalse(config.at("/ingester/flush_all_on_shutdown").asBoolean(true), "SIGTERM writes the WAL; /shutdown flushes");
+        assertTrue(plan.resources().stream().anyMatch(r -> r.name().equals("platform-tempo-ingester") && r.retainOnDelete()),
+                "ingester retained on delete");
+        var pdb = plan.named("kubernetes:policy/v1:PodDisruptionBudget", "platform-tempo-ingester-pdb").inputs();
+        assertEquals(1L, ((Number) at(pdb, "spec", "maxUnavailable")).longValue(), "PDB allows one ingester down");
+        assertEquals("ingester", at(pdb, "spec", "selector", "matchLabels", "app.kubernetes.io/component"));
+    }
+
+    /** A stack that sets tempo.zones (the opt-in migration): one ingester StatefulSet per zone, zone-aware replication. */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "staging", "prod"})
+    void aStackWithZonesRunsOneIngesterStatefulSetPerZoneSafeToRunAndToDrain(String stack) throws Exception {
+        var plan = Plans.zoned(stack);
+        var inputs = Plans.zonedInputs(stack);
+        var zones = inputs.settings().tempo().zones();
+        assertEquals(Plans.ZONES, zones, stack + ": one zone per replica of a trace");
+        assertTrue(inputs.settings().tempo().zoneAware());
+        var rendered = TempoPlan.of(inputs.settings(), inputs.tenants(), StoragePlan.of(inputs.settings(), inputs.tenants()));
+        assertTrue(plan.ofType("kubernetes:apps/v1:StatefulSet").stream().noneMatch(r -> r.name().equals("platform-tempo-ingester")),
+                stack + ": the zones replace the single StatefulSet");
+        int total = 0;
         for (int i = 0; i < zones.size(); i++) {
             String name = "ingester-zone-" + (char) ('a' + i);
-            var ingester = plan.named("kubernetes:apps/v1:StatefulSet", "platform-tempo-" + name).inputs();
+            var resource = plan.named("kubernetes:apps/v1:StatefulSet", "platform-tempo-" + name);
+            var ingester = resource.inputs();
+            total += ((Number) at(ingester, "spec", "replicas")).intValue();
+            assertEquals("urn:pulumi:" + stack + "::tracing-platform::" + TEMPO_CLUSTER + "kubernetes:apps/v1:StatefulSet::platform-tempo-" + name,
+                    resource.urn());
             assertEquals(300L, ((Number) at(ingester, "spec", "template", "spec", "terminationGracePeriodSeconds")).longValue());
             assertEquals("ingester-data", at(ingester, "spec", "volumeClaimTemplates", "0", "metadata", "name"));
             assertEquals("Retain", at(ingester, "spec", "persistentVolumeClaimRetentionPolicy", "whenScaled"));
@@ -162,12 +214,19 @@ class TempoPlanTest {
             var config = Yaml.YAML.readTree(rendered.configs().get(name));
             assertEquals(zones.get(i), config.at("/ingester/lifecycler/availability_zone").asText(), name);
             assertFalse(config.at("/ingester/flush_all_on_shutdown").asBoolean(true), "SIGTERM writes the WAL; /shutdown flushes");
+            assertEquals(rendered.configHashes().get(name),
+                    at(ingester, "spec", "template", "metadata", "annotations", "tracing-platform.io/config-hash"), name + ": its own config hash");
             assertTrue(plan.resources().stream().anyMatch(r -> r.name().equals("platform-tempo-" + name) && r.retainOnDelete()),
                     name + " retained on delete");
         }
-        // zone a keeps the state (alias) of the single StatefulSet it replaces; the golden URN file names the new URNs
+        int sized = Sizing.of(inputs.settings().tempo()).get("ingester").replicas();
+        assertTrue(total >= sized && total < sized + zones.size(), stack + ": zones hold the sized ingesters, rounded up per zone");
+        // zone a keeps the state (alias) of the single StatefulSet it replaces
         var zoneA = rendered.workloads().stream().filter(w -> w.name().equals("ingester-zone-a")).findFirst().orElseThrow();
         assertEquals(List.of("ingester"), zoneA.aliases());
+        for (String other : List.of("ingester-zone-b", "ingester-zone-c")) {
+            assertEquals(List.of(), rendered.workloads().stream().filter(w -> w.name().equals(other)).findFirst().orElseThrow().aliases(), other);
+        }
         // distributors and queriers replicate zone-aware: one copy per zone
         for (String target : List.of("distributor", "querier")) {
             var config = Yaml.YAML.readTree(rendered.configs().get(target));
@@ -186,6 +245,13 @@ class TempoPlanTest {
         assertTrue(e.getMessage().contains("tracing-platform:tempo.zones") && e.getMessage().contains("exactly replicationFactor (3)"), e.getMessage());
     }
 
+    @Test
+    void zonesNeedZoneSpreadRequired() {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> settingsWith("prod",
+                "    replicationFactor: 3\n", "    replicationFactor: 3\n    zoneSpread: preferred\n    zones: [eu-central-1a, eu-central-1b, eu-central-1c]\n"));
+        assertTrue(e.getMessage().contains("tracing-platform:tempo.zones") && e.getMessage().contains("zoneSpread: required"), e.getMessage());
+    }
+
     @TempDir Path projectDir;
 
     io.tracingplatform.PlatformInputs settingsWith(String stack, String from, String to) throws Exception {
@@ -195,14 +261,6 @@ class TempoPlanTest {
         assertTrue(text.contains(from), "fixture: " + from);
         Files.writeString(f, text.replace(from, to));
         return io.tracingplatform.App.load(p.layout, io.tracingplatform.config.StackFiles.read(p.layout, stack));
-    }
-
-    @Test
-    void localStackKeepsOneIngesterStatefulSetAndItsUrn() {
-        var plan = Plans.of("local");
-        var ingester = plan.named("kubernetes:apps/v1:StatefulSet", "platform-tempo-ingester").inputs();
-        assertEquals("ingester", at(ingester, "metadata", "name"));
-        assertEquals(null, (Object) at(ingester, "spec", "template", "spec", "affinity", "nodeAffinity"), "not pinned: zoneSpread preferred");
     }
 
     @ParameterizedTest
@@ -235,8 +293,35 @@ class TempoPlanTest {
         assertEquals(inputs.settings().tenants().defaults().retention().toHours() + "h",
                 frontend.at("/query_frontend/search/max_duration").asText(), "the global limit is the default retention");
         assertTrue(frontend.at("/stream_over_http_enabled").asBoolean(), "Grafana's streaming needs it");
-        assertEquals("tempo-" + inputs.settings().environment(), frontend.at("/memberlist/cluster_label").asText());
-        assertFalse(frontend.at("/memberlist/cluster_label_verification_disabled").asBoolean(true));
+        // tempo.clusterLabel defaults to off: a running ring restarted member by member with a label would split
+        assertEquals("off", inputs.settings().tempo().clusterLabel(), stack);
+        for (var config : TempoPlan.of(inputs.settings(), inputs.tenants(), StoragePlan.of(inputs.settings(), inputs.tenants())).configs().entrySet()) {
+            var memberlist = Yaml.YAML.readTree(config.getValue()).path("memberlist");
+            assertTrue(memberlist.path("cluster_label").isMissingNode(), stack + " " + config.getKey() + ": no label");
+            assertTrue(memberlist.path("cluster_label_verification_disabled").asBoolean(false), stack + " " + config.getKey() + ": not checked");
+        }
+    }
+
+    /** The phases of adding the label to a running ring (upgrade runbook): off, then unverified, then verified. */
+    @ParameterizedTest
+    @ValueSource(strings = {"unverified", "verified"})
+    void theClusterLabelPhasesAStackSets(String phase) throws Exception {
+        var inputs = settingsWith("prod", "    replicationFactor: 3\n", "    replicationFactor: 3\n    clusterLabel: " + phase + "\n");
+        assertEquals(phase, inputs.settings().tempo().clusterLabel());
+        var configs = TempoPlan.of(inputs.settings(), inputs.tenants(), StoragePlan.of(inputs.settings(), inputs.tenants())).configs();
+        for (var config : configs.entrySet()) {
+            var memberlist = Yaml.YAML.readTree(config.getValue()).path("memberlist");
+            assertEquals("tempo-prod", memberlist.path("cluster_label").asText(), phase + " " + config.getKey() + ": the label is sent");
+            assertEquals(phase.equals("unverified"), memberlist.path("cluster_label_verification_disabled").asBoolean(false),
+                    phase + " " + config.getKey() + ": checked only when verified");
+        }
+    }
+
+    @Test
+    void anUnknownClusterLabelPhaseIsRefused() {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> settingsWith("prod",
+                "    replicationFactor: 3\n", "    replicationFactor: 3\n    clusterLabel: verify\n"));
+        assertTrue(e.getMessage().contains("tracing-platform:tempo.clusterLabel"), e.getMessage());
     }
 
     @Test
@@ -247,12 +332,12 @@ class TempoPlanTest {
         var b = TempoPlan.of(inputs.settings(), inputs.tenants().subList(0, 1), storage);
         assertNotEquals(a.overridesYaml(), b.overridesYaml());
         assertEquals(a.configHashes(), b.configHashes(), "overrides reload at runtime: no restart for a tenant change");
-        var hash = at(Plans.of("dev").named("kubernetes:apps/v1:StatefulSet", "platform-tempo-ingester-zone-a").inputs(),
+        var hash = at(Plans.of("dev").named("kubernetes:apps/v1:StatefulSet", "platform-tempo-ingester").inputs(),
                 "spec", "template", "metadata", "annotations", "tracing-platform.io/config-hash");
-        assertEquals(a.configHashes().get("ingester-zone-a"), hash);
+        assertEquals(a.configHashes().get("ingester"), hash);
         var prod = Plans.inputs("prod");
         var other = TempoPlan.of(prod.settings(), prod.tenants(), StoragePlan.of(prod.settings(), prod.tenants()));
-        assertNotEquals(a.configHashes().get("ingester-zone-a"), other.configHashes().get("ingester-zone-a"), "another bucket, another hash");
+        assertNotEquals(a.configHashes().get("ingester"), other.configHashes().get("ingester"), "another bucket, another hash");
     }
 
     static TempoSettings ingest(double mbps) {
@@ -324,14 +409,15 @@ class TempoPlanTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"local", "prod"})
+    @ValueSource(strings = {"local", "prod", "prod with zones"})
     void spanMetricsCarryTheTenantSoOneLocalPrometheusKeepsTenantsApart(String stack) throws Exception {
-        var inputs = Plans.inputs(stack);
+        boolean zones = stack.endsWith(" with zones");
+        var inputs = zones ? Plans.zonedInputs("prod") : Plans.inputs(stack);
         var plan = TempoPlan.of(inputs.settings(), inputs.tenants(), StoragePlan.of(inputs.settings(), inputs.tenants()));
         var generator = Yaml.YAML.readTree(plan.configs().get("metrics-generator")).path("metrics_generator");
         assertEquals("tenant", generator.path("registry").path("inject_tenant_id_as").asText(),
                 stack + ": two tenants' services of the same name stay two series");
-        for (String target : List.of("distributor", stack.equals("local") ? "ingester" : "ingester-zone-a", "querier", "query-frontend", "compactor")) {
+        for (String target : List.of("distributor", zones ? "ingester-zone-a" : "ingester", "querier", "query-frontend", "compactor")) {
             assertTrue(Yaml.YAML.readTree(plan.configs().get(target)).path("metrics_generator").isMissingNode(), target);
         }
     }

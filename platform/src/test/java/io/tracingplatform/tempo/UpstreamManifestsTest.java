@@ -32,7 +32,22 @@ class UpstreamManifestsTest {
     void argsPortsAndProbesMatchUpstream(String target, String file, String type) throws Exception {
         var upstream = (Map<String, Object>) Yaml.YAML.readValue(
                 Reference.require("tempo/microservices-v2.10.8/" + file).toFile(), Map.class);
-        var ours = Plans.of("prod").named(type, "platform-tempo-" + prodName(target)).inputs();
+        for (var ours : ours(target, type, "")) matches(target, upstream, ours);
+    }
+
+    /**
+     * prod's workloads of {@code target}; for the ingester also the per-zone StatefulSets of prod with tempo.zones set
+     * (zone a stands for them: they differ only in zone), so both layouts match upstream.
+     */
+    static List<Map<String, Object>> ours(String target, String type, String suffix) {
+        var out = new java.util.ArrayList<Map<String, Object>>();
+        out.add(Plans.of("prod").named(type, "platform-tempo-" + target + suffix).inputs());
+        if (target.equals("ingester")) out.add(Plans.zoned("prod").named(type, "platform-tempo-ingester-zone-a" + suffix).inputs());
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    static void matches(String target, Map<String, Object> upstream, Map<String, Object> ours) {
         var up = container(upstream);
         var our = container(ours);
         // The one deliberate difference: no ballast (GOMEMLIMIT instead; WorkloadSpec.tempoArgs says why).
@@ -57,22 +72,18 @@ class UpstreamManifestsTest {
         assertTrue(ourMounts.containsAll(upMounts), target + ": mounts " + upMounts + " in " + ourMounts);
     }
 
-    /** prod runs one ingester StatefulSet per zone; zone a stands for them (they differ only in zone). */
-    static String prodName(String target) {
-        return target.equals("ingester") ? "ingester-zone-a" : target;
-    }
-
     @ParameterizedTest(name = "{0}")
     @CsvSource({"distributor", "ingester", "querier", "compactor", "metrics-generator"})
     @SuppressWarnings("unchecked")
     void servicePortsOfUpstreamExist(String target) throws Exception {
         var upstream = (Map<String, Object>) Yaml.YAML.readValue(
                 Reference.require("tempo/microservices-v2.10.8/Service-" + target + ".yaml").toFile(), Map.class);
-        var ours = Plans.of("prod").named("kubernetes:core/v1:Service", "platform-tempo-" + prodName(target) + "-service").inputs();
-        var ourPorts = (List<Map<String, Object>>) ((Map<String, Object>) ours.get("spec")).get("ports");
-        for (var port : (List<Map<String, Object>>) ((Map<String, Object>) upstream.get("spec")).get("ports")) {
-            assertTrue(ourPorts.stream().anyMatch(p -> p.get("name").equals(port.get("name"))
-                    && ((Number) p.get("port")).intValue() == ((Number) port.get("port")).intValue()), target + ": " + port);
+        for (var ours : ours(target, "kubernetes:core/v1:Service", "-service")) {
+            var ourPorts = (List<Map<String, Object>>) ((Map<String, Object>) ours.get("spec")).get("ports");
+            for (var port : (List<Map<String, Object>>) ((Map<String, Object>) upstream.get("spec")).get("ports")) {
+                assertTrue(ourPorts.stream().anyMatch(p -> p.get("name").equals(port.get("name"))
+                        && ((Number) p.get("port")).intValue() == ((Number) port.get("port")).intValue()), target + ": " + port);
+            }
         }
     }
 }

@@ -14,8 +14,9 @@ import java.util.Optional;
  * Holds recent traces in its WAL and flushes blocks to the bucket. A StatefulSet with a volume; never autoscaled.
  * On SIGTERM 2.10.8 only cuts its in-memory traces into the WAL (flush_all_on_shutdown: false), which the same
  * pod replays from its volume when it starts again; removing an ingester for good needs {@code /shutdown} first
- * (upgrade runbook). Where {@code tempo.zoneSpread} is required: one StatefulSet per zone, each pinned to its zone
- * and announcing it in the ring, with zone-aware replication, so losing a zone loses one copy of each trace.
+ * (upgrade runbook). One StatefulSet {@code ingester} unless the stack opts in with {@code tempo.zones} (and
+ * zoneSpread required): then one StatefulSet per zone, each pinned to its zone and announcing it in the ring, with
+ * zone-aware replication, so losing a zone loses one copy of each trace.
  */
 public final class Ingester implements TempoTarget {
     /**
