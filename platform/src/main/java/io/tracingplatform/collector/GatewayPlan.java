@@ -46,16 +46,20 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
     public static final int HEALTH = 13133;
     /**
      * The largest request the gateway sends to Tempo, in bytes of OTLP protobuf: the exporter-side batcher splits
-     * batches above it. It must fit the distributor's gRPC receive limit (Tempo's server.grpc_server_max_recv_msg_size,
-     * 4 MiB by default) and every tenant's burst (Tempo refuses a request larger than the burst, checkForRateLimits).
+     * batches above it. It must fit the distributor's OTLP receiver limit (Distributor.MAX_RECV_MSG_SIZE_MIB, twice
+     * this) and every tenant's burst (Tempo refuses a request larger than the burst; TenantModel.MIN_BURST_MB).
      */
-    public static final long MAX_REQUEST_BYTES = 4L * 1024 * 1024 - 64 * 1024;
+    public static final long MAX_REQUEST_BYTES = 8L * 1024 * 1024;
     /** Share of the queue volume the persistent queues may fill together; the rest is bbolt's compaction headroom. */
     static final double QUEUE_SHARE_OF_VOLUME = 0.8;
 
     public static GatewayPlan of(StackSettings settings, List<Tenant> tenants) {
         String ns = settings.kubernetes().namespace();
-        String tempo = "distributor." + ns + ".svc.cluster.local:" + OTLP_GRPC;
+        // Every ready distributor, by the headless discovery Service's DNS records, balanced per request (round_robin):
+        // one long-lived HTTP/2 connection to a ClusterIP pins a gateway to one distributor, and with rate_strategy
+        // global each distributor enforces only its share of a tenant's limit (ingestion_rate_strategy.go).
+        String tempo = "dns:///" + io.tracingplatform.tempo.targets.Distributor.DISCOVERY_SERVICE + "." + ns
+                + ".svc.cluster.local:" + OTLP_GRPC;
         boolean local = settings.aws().isEmpty();
         long volume = ModelNumbers.bytes(settings.gateway().queueVolumeSize());
         var sampling = tenants.stream().filter(t -> t.settings().sampling().enabled()).toList();
@@ -189,6 +193,7 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
         persistentQueue(c);
         c.exporter("otlp/tenant-" + tenant, Map.of(
                 "endpoint", endpoint,
+                "balancer_name", "round_robin",
                 "tls", Map.of("insecure", true),
                 "headers", Map.of("X-Scope-OrgID", tenant),
                 "retry_on_failure", Map.of("enabled", true, "initial_interval", "5s", "max_interval", "30s", "max_elapsed_time", "1h"),
@@ -214,17 +219,17 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
     }
 
     /**
-     * A queue must hold a few of the largest requests, or it refuses every large one; the batcher also needs its
+     * A queue must hold at least one of the largest requests, or it refuses every large one; the batcher also needs its
      * minimum below the queue size (exporterhelper queuebatch Config.Validate). Too many tenants for the volume is a
      * settings problem, stated before anything is deployed.
      */
     static void requireRoom(StackSettings settings, long queueBytes, int queues) {
-        if (queueBytes < 2 * MAX_REQUEST_BYTES) {
+        if (queueBytes < MAX_REQUEST_BYTES) {
             long needed = (long) Math.ceil(2.0 * MAX_REQUEST_BYTES * queues / QUEUE_SHARE_OF_VOLUME / (1024 * 1024 * 1024));
             throw new io.tracingplatform.config.InvalidInputException("The gateway's queue volume is too small", List.of(
                     new io.tracingplatform.config.Problem(settings.file(), io.tracingplatform.yaml.Location.UNKNOWN,
                             "tracing-platform:gateway.queueVolumeSize", settings.gateway().queueVolumeSize() + " shared by "
-                            + queues + " persistent queues leaves " + queueBytes / 1024 + " KiB each, under two requests of "
+                            + queues + " persistent queues leaves " + queueBytes / 1024 + " KiB each, under one request of "
                             + MAX_REQUEST_BYTES / 1024 + " KiB.", "pulumi config set --stack " + settings.stack()
                             + " --path 'tracing-platform:gateway.queueVolumeSize' " + needed + "Gi")));
         }

@@ -95,7 +95,7 @@ public record StackSettings(
         }
         var tenants = TenantPolicy.read(f, kubernetes.namespace());
         var storage = StorageSettings.read(f.object("storage", false), cloud, clusterName, aws);
-        var tempo = TempoSettings.read(f.object("tempo", true), cloud);
+        var tempo = TempoSettings.read(f.object("tempo", true), cloud, aws.map(AwsSettings::region));
         var gateway = GatewaySettings.read(f.object("gateway", false), cloud);
         var unset = new ArrayList<String>();
         var grafana = GrafanaSettings.read(f.object("grafana", false), f, cloud, unset);

@@ -44,7 +44,9 @@ public record StorageSettings(String bucketName, Encryption encryption, int expi
 
     /** The issuer without scheme, as IAM condition keys use it ({@code oidc.eks.../id/X:sub}). */
     public String oidcIssuer() {
-        return oidcProviderUrl.orElseThrow().replaceFirst("^https://", "");
+        // IAM names the condition keys after the issuer without scheme or trailing "/" (oidc.eks.<region>.amazonaws.com/
+        // id/<ID>:sub); "…/<ID>/:sub" would never match and every AssumeRoleWithWebIdentity would be denied.
+        return oidcProviderUrl.orElseThrow().replaceFirst("^https://", "").replaceFirst("/+$", "");
     }
 
     static StorageSettings read(Fields f, Cloud cloud, String clusterName, Optional<AwsSettings> aws) {

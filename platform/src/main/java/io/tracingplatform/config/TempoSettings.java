@@ -23,11 +23,38 @@ import java.util.regex.Pattern;
  *     PrometheusRule); default true (false on local)
  * @param hpaMaxFactor HPA maximum replicas as a multiple of the sized replicas; default 3
  * @param components per-component overrides of replicas, requests and limits
+ * @param zones the cluster's zones (node label {@code topology.kubernetes.io/zone}), one ingester StatefulSet and one
+ *     ring zone each where zoneSpread is required; exactly replicationFactor of them, so each zone holds one copy of
+ *     every trace; default none (one ingester StatefulSet): setting it is a migration (new StatefulSets and WAL
+ *     volumes), started on purpose after draining the old ingesters (upgrade runbook)
+ * @param clusterLabel memberlist cluster label phase: {@code verified} (label set and checked), {@code unverified}
+ *     (label sent, not checked) or {@code off} (no label, not checked); the last two only to add the label to a
+ *     running cluster without splitting its ring (upgrade runbook); default off, because a running ring whose
+ *     members restart one by one with a label splits in two (old members refuse labelled gossip); move a stack
+ *     through unverified to verified as the runbook says
  */
 public record TempoSettings(double plannedIngestMBps, int replicationFactor, String profile, String zoneSpread,
                             String walSize, String generatorWalSize, Optional<String> storageClass,
                             String prometheusRemoteWriteUrl, boolean prometheusOperator, int hpaMaxFactor,
-                            Map<String, ComponentOverride> components) {
+                            Map<String, ComponentOverride> components, List<String> zones, String clusterLabel) {
+    public TempoSettings {
+        zones = List.copyOf(zones);
+    }
+
+    /** Settings as tests build them, with the stack file's defaults: no zones, label off. */
+    public TempoSettings(double plannedIngestMBps, int replicationFactor, String profile, String zoneSpread,
+                         String walSize, String generatorWalSize, Optional<String> storageClass,
+                         String prometheusRemoteWriteUrl, boolean prometheusOperator, int hpaMaxFactor,
+                         Map<String, ComponentOverride> components) {
+        this(plannedIngestMBps, replicationFactor, profile, zoneSpread, walSize, generatorWalSize, storageClass,
+                prometheusRemoteWriteUrl, prometheusOperator, hpaMaxFactor, components, List.of(), "off");
+    }
+
+    /** Whether ingesters run one StatefulSet per zone with zone-aware replication. */
+    public boolean zoneAware() {
+        return zoneSpread.equals("required") && !zones.isEmpty();
+    }
+
     public static final List<String> COMPONENTS = List.of("distributor", "ingester", "querier", "query-frontend",
             "compactor", "metrics-generator", "memcached");
     static final Pattern QUANTITY = Pattern.compile("\\d+(\\.\\d+)?(m|Ki|Mi|Gi|Ti)?");
@@ -48,7 +75,7 @@ public record TempoSettings(double plannedIngestMBps, int replicationFactor, Str
                 Optional.empty(), Optional.empty(), Optional.empty()));
     }
 
-    static TempoSettings read(Fields f, Cloud cloud) {
+    static TempoSettings read(Fields f, Cloud cloud, Optional<String> region) {
         boolean local = cloud == Cloud.LOCAL;
         double ingest = f.decimal("plannedIngestMBps", local ? 1 : 10, 0.1, 100_000, "MB/s");
         int rf = (int) f.integer("replicationFactor", local ? 1 : 3, 1, 5, "ingesters");
@@ -80,8 +107,21 @@ public record TempoSettings(double plannedIngestMBps, int replicationFactor, Str
             c.finish();
             components.put(name, new ComponentOverride(replicas, cpu, mem, cpuLimit, memLimit));
         });
+        // Opt-in, never a default: turning zones on renames the ingester StatefulSets (new WAL volumes), a migration an
+        // operator starts on purpose after draining the old ingesters (runbooks/upgrade-the-platform.md).
+        var zones = f.has("zones") ? f.stringList("zones") : List.<String>of();
+        if (!zones.isEmpty() && !spread.equals("required")) {
+            f.problem("zones", "per-zone ingesters need tempo.zoneSpread: required.", "required");
+        }
+        if (!zones.isEmpty() && zones.size() != rf) {
+            f.problem("zones", "lists " + zones.size() + " zones; zoneSpread: required needs exactly replicationFactor ("
+                    + rf + ") zones, one copy of every trace in each.", "[eu-central-1a, eu-central-1b, eu-central-1c]");
+        }
+        if (zones.stream().distinct().count() != zones.size()) f.problem("zones", "lists a zone twice.", "[eu-central-1a, eu-central-1b, eu-central-1c]");
+        String label = f.choice("clusterLabel", List.of("verified", "unverified", "off"), "off", false);
         f.finish();
         return new TempoSettings(ingest, rf, profile, spread, wal, genWal, storageClass, remoteWrite, operator, hpaMax,
-                Map.copyOf(components));
+                Map.copyOf(components), zones, label);
     }
+
 }

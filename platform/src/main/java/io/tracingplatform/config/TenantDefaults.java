@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * @param retention trace retention; default 14d
  * @param rateLimitMBps ingestion rate limit, MB/s; default 5
- * @param burstMB ingestion burst, MB; default 10
+ * @param burstMB ingestion burst, MB; default 10; at least one gateway request (8 MiB)
  * @param maxTracesPerUser live traces per ingester; default 10000 (Tempo's default)
  * @param maxTraceSizeMB largest trace, MB; default 5 (Tempo's default)
  * @param sampling tail sampling; default none
@@ -30,6 +30,10 @@ public record TenantDefaults(Duration retention, double rateLimitMBps, double bu
         var ingestion = f.object("ingestion", false);
         double rate = ingestion.decimal("rateLimitMBps", 5, 0.001, 1e6, "MB/s");
         double burst = ingestion.decimal("burstMB", 10, 0.001, 1e6, "MB");
+        if (burst < io.tracingplatform.tenants.TenantModel.MIN_BURST_MB) {
+            ingestion.problem("burstMB", burst + " MB is below " + io.tracingplatform.tenants.TenantModel.MIN_BURST_MB
+                    + " MB: " + io.tracingplatform.tenants.TenantModel.WHY_MIN_BURST, "10");
+        }
         long traces = ingestion.integer("maxTracesPerUser", 10_000, 1, 100_000_000, "traces");
         double traceSize = ingestion.decimal("maxTraceSizeMB", 5, 0.001, 1e6, "MB");
         ingestion.finish();

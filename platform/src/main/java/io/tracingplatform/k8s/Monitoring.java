@@ -23,6 +23,18 @@ public final class Monitoring {
         return spec;
     }
 
+    /**
+     * As above, with the scraped series' {@code job} label set to {@code job} (the operator would use the Service
+     * name): Tempo's mixin matches {@code job=~"<namespace>/<target>"}, whatever the Services are called.
+     */
+    public static Map<String, Object> serviceMonitorSpec(Map<String, String> selector, String namespace, String port,
+                                                         String job) {
+        var spec = serviceMonitorSpec(selector, namespace, port);
+        spec.put("endpoints", List.of(Map.of("port", port, "path", "/metrics", "interval", "30s",
+                "relabelings", List.of(Map.of("action", "replace", "targetLabel", "job", "replacement", job)))));
+        return spec;
+    }
+
     /** One pod down at a time, for drains and rollouts. */
     public static PodDisruptionBudgetSpecArgs oneDown(Map<String, String> selector) {
         return PodDisruptionBudgetSpecArgs.builder().maxUnavailable(1)

@@ -37,8 +37,11 @@ public record StoragePlan(String bucketName, String bucketArn, String region, St
 
     public static final List<String> TEMPO_OBJECT_ACTIONS = List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject",
             "s3:GetObjectTagging", "s3:PutObjectTagging");
-    public static final List<String> TEMPO_KMS_ACTIONS = List.of("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey",
-            "kms:DescribeKey");
+    /**
+     * SSE-KMS as Tempo uses it: GenerateDataKey to write (S3 encrypts with the data key; kms:Encrypt is never called),
+     * Decrypt to read (AWS docs, "Permissions for SSE-KMS"); DescribeKey for the bucket key.
+     */
+    public static final List<String> TEMPO_KMS_ACTIONS = List.of("kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey");
 
     public static StoragePlan of(StackSettings settings, List<Tenant> tenants) {
         var storage = settings.storage();
@@ -97,8 +100,9 @@ public record StoragePlan(String bucketName, String bucketArn, String region, St
                 List.of(bucketArn), null));
         statements.add(new PolicyDocument.Statement("ReadWriteTraceObjects", "Allow", null, TEMPO_OBJECT_ACTIONS,
                 List.of(bucketArn + "/*"), null));
+        // kms:ViaService: the key only through S3 in the bucket's region, never called directly with these credentials.
         kmsKeyArn.ifPresent(arn -> statements.add(new PolicyDocument.Statement("UseTraceBucketKey", "Allow", null,
-                TEMPO_KMS_ACTIONS, List.of(arn), null)));
+                TEMPO_KMS_ACTIONS, List.of(arn), Map.of("StringEquals", Map.of("kms:ViaService", "s3." + region + ".amazonaws.com")))));
         return new PolicyDocument(statements);
     }
 

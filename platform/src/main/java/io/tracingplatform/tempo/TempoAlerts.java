@@ -48,6 +48,15 @@ public final class TempoAlerts {
                         "Ingester {{ $labels.pod }} fails to flush blocks to the bucket.",
                         "Traces stay only in the WAL. Check bucket access (IRSA role, KMS key) and the ingester log.",
                         "ingester-flush-failures"),
+                // Tempo's mixin (TempoVultureHighErrorRate): over 10% of the probe's traces fail to be written, found
+                // or read back intact. Rated over 5m (the mixin's 1m needs a 15s scrape; ours is 30s).
+                alert("TempoVultureErrors",
+                        "sum by (error) (rate(tempo_vulture_trace_error_total{" + ns + "}[5m]))"
+                                + " / ignoring(error) group_left() sum(rate(tempo_vulture_trace_total{" + ns + "}[5m])) > 0.1",
+                        "10m", "critical",
+                        "Tempo's write-to-read probe fails: {{ $labels.error }}.",
+                        "tempo-vulture writes traces through a distributor and cannot read them back intact: tenants' traces are likely refused, lost or unsearchable too.",
+                        "vulture-errors"),
                 alert("TempoMemcachedDown",
                         "min by (pod) (memcached_up{" + ns + "}) == 0",
                         "5m", "warning",

@@ -26,6 +26,11 @@ import com.pulumi.kubernetes.core.v1.inputs.ContainerArgs;
 import com.pulumi.kubernetes.core.v1.inputs.ContainerPortArgs;
 import com.pulumi.kubernetes.core.v1.inputs.EmptyDirVolumeSourceArgs;
 import com.pulumi.kubernetes.core.v1.inputs.EnvFromSourceArgs;
+import com.pulumi.kubernetes.core.v1.inputs.EnvVarArgs;
+import com.pulumi.kubernetes.core.v1.inputs.NodeAffinityArgs;
+import com.pulumi.kubernetes.core.v1.inputs.NodeSelectorArgs;
+import com.pulumi.kubernetes.core.v1.inputs.NodeSelectorRequirementArgs;
+import com.pulumi.kubernetes.core.v1.inputs.NodeSelectorTermArgs;
 import com.pulumi.kubernetes.core.v1.inputs.HTTPGetActionArgs;
 import com.pulumi.kubernetes.core.v1.inputs.PersistentVolumeClaimArgs;
 import com.pulumi.kubernetes.core.v1.inputs.PersistentVolumeClaimSpecArgs;
@@ -59,6 +64,7 @@ import io.tracingplatform.k8s.Monitoring;
 import io.tracingplatform.k8s.Names;
 import io.tracingplatform.k8s.Workloads;
 import io.tracingplatform.storage.StoragePlan;
+import io.tracingplatform.tempo.targets.Distributor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,6 +81,14 @@ public final class TempoCluster extends ComponentResource {
     public static final String GOSSIP_RING = "gossip-ring";
     /** The ServiceAccount of targets that never touch the bucket: no cloud identity. */
     public static final String INTERNAL_SERVICE_ACCOUNT = "tempo-internal";
+    /** Pods of a per-zone workload carry its name under this label (selector of its StatefulSet and Service). */
+    public static final String WORKLOAD_LABEL = "tracing-platform.io/workload";
+    public static final String VULTURE = "vulture";
+    /**
+     * The tenant tempo-vulture writes and reads as: a reserved id, so no team can take it; the cost review counts
+     * its few bytes as the platform's.
+     */
+    public static final String VULTURE_TENANT = "tempo-vulture";
     static final int UID = 10001; // the Tempo image's user
     static final int MEMCACHED_UID = 11211; // the memcached image's user
 
@@ -101,32 +115,46 @@ public final class TempoCluster extends ComponentResource {
                 .data(Map.of("overrides.yaml", plan.overridesYaml()))
                 .build(), opts);
 
+        var budgets = new java.util.HashSet<String>();
         for (var w : plan.workloads()) {
             new ConfigMap(Names.child(name, w.name() + "-config"), ConfigMapArgs.builder()
-                    .metadata(meta(configMapName(w.name()), w.name()))
+                    .metadata(meta(configMapName(w.name()), w.target()))
                     .data(Map.of("tempo.yaml", plan.configs().get(w.name())))
                     .build(), opts);
             workload(w, plan, settings, storage);
             // A StatefulSet's serviceName must name a headless Service (per-pod DNS records; the API docs' contract).
             // Clients reach these targets through the ring, not the Service, so nothing needs a virtual IP.
-            service(w.name(), w.name(), Labels.selector(APP, APP, w.name()), w.servicePorts(), w.statefulSet(), false);
-            if (w.size().replicas() > 1) disruptionBudget(w.name(), w.statefulSet());
+            service(w.name(), w.target(), selector(w), w.servicePorts(), w.statefulSet(), false);
+            // One budget per target: per-zone ingesters share one, so a drain never takes two zones' pods at once.
+            if (plan.replicas(w.target()) > 1 && budgets.add(w.target())) disruptionBudget(w.target(), w.statefulSet());
             if (w.hpa()) autoscaler(w, settings.tempo().hpaMaxFactor());
         }
-        // Queriers find the frontends through this headless Service, also before they are ready.
-        service("query-frontend-discovery", "query-frontend", Labels.selector(APP, APP, "query-frontend"),
-                Map.of("query-frontend-prom-metrics", WorkloadSpec.HTTP, "grpc", WorkloadSpec.GRPC), true, true);
+        // Queriers find the frontends through this headless Service, also before they are ready. Its own component
+        // label keeps it out of the query-frontend ServiceMonitor (else every frontend pod is scraped twice).
+        service("query-frontend-discovery", "query-frontend-discovery", Labels.selector(APP, APP, "query-frontend"),
+                Map.of("grpc", WorkloadSpec.GRPC), true, true);
+        // Gateways resolve this headless Service (dns:///) to every ready distributor and balance round-robin: with a
+        // ClusterIP each gateway pins one HTTP/2 connection to one distributor, and the global rate strategy divides
+        // each tenant's limit by the healthy distributors (modules/distributor/ingestion_rate_strategy.go,
+        // globalStrategy.Limit; not re-read here), so tenants were throttled far below their limit.
+        service(Distributor.DISCOVERY_SERVICE, Distributor.DISCOVERY_SERVICE, Labels.selector(APP, APP, "distributor"),
+                Map.of("otlp-grpc", Distributor.OTLP_GRPC), true, false);
         // Every ring member joins through this headless Service.
         var ringSelector = new TreeMap<String, String>();
         ringSelector.put(Labels.PART_OF, "memberlist");
         ringSelector.put(Labels.INSTANCE, APP);
         service(GOSSIP_RING, "gossip-ring", ringSelector, Map.of("gossip-ring", WorkloadSpec.GOSSIP), true, true);
 
+        vulture(plan, settings);
         memcached(plan, settings);
 
         if (settings.tempo().prometheusOperator()) {
-            for (var w : plan.workloads()) serviceMonitor(w.name(), w.name() + "-prom-metrics");
+            // One ServiceMonitor per target: it selects the target's Services (one, or one per zone, each selecting
+            // disjoint pods), so every pod is scraped once, as job "<namespace>/<target>", the label Tempo's mixin
+            // dashboards and alerts match on (job=~"($namespace)/ingester", operations/tempo-mixin).
+            for (String target : plan.targets()) serviceMonitor(target, target + "-prom-metrics");
             serviceMonitor(TempoPlan.MEMCACHED, "exporter-http-metrics");
+            serviceMonitor(VULTURE, "prom-metrics");
             new KubernetesCustomResource(Names.child(name, "alerts"), new KubernetesCustomResource.Args(
                     "monitoring.coreos.com/v1", "PrometheusRule", meta("tempo-alerts", "alerts"),
                     TempoAlerts.ruleGroups(namespace, environment)), opts);
@@ -150,8 +178,15 @@ public final class TempoCluster extends ComponentResource {
         return labels;
     }
 
+    /** A workload's pods: its target's, and in its zone where it has one (per-zone StatefulSets never overlap). */
+    static Map<String, String> selector(WorkloadSpec w) {
+        var selector = new TreeMap<>(Labels.selector(APP, APP, w.target()));
+        w.zone().ifPresent(z -> selector.put(WORKLOAD_LABEL, w.name()));
+        return selector;
+    }
+
     private void workload(WorkloadSpec w, TempoPlan plan, StackSettings settings, StoragePlan.TempoStorage storage) {
-        var selector = Labels.selector(APP, APP, w.name());
+        var selector = selector(w);
         var ports = new ArrayList<ContainerPortArgs>();
         w.ports().entrySet().stream().sorted(Map.Entry.comparingByValue())
                 .forEach(p -> ports.add(ContainerPortArgs.builder().name(p.getKey()).containerPort(p.getValue()).build()));
@@ -171,9 +206,10 @@ public final class TempoCluster extends ComponentResource {
             volumes.add(VolumeArgs.builder().name("scratch").emptyDir(EmptyDirVolumeSourceArgs.builder().build()).build());
         }
         var container = ContainerArgs.builder()
-                .name(w.name())
+                .name(w.target())
                 .image(plan.image())
                 .args(w.args())
+                .env(goMemLimit(w.size().memoryLimit()))
                 .ports(ports)
                 .readinessProbe(ProbeArgs.builder().httpGet(HTTPGetActionArgs.builder().path("/ready").port(WorkloadSpec.HTTP).build())
                         .initialDelaySeconds(15).timeoutSeconds(1).build())
@@ -191,12 +227,7 @@ public final class TempoCluster extends ComponentResource {
                 .terminationGracePeriodSeconds(w.terminationGraceSeconds())
                 .containers(container.build())
                 .volumes(volumes)
-                .affinity(AffinityArgs.builder().podAntiAffinity(PodAntiAffinityArgs.builder()
-                        .preferredDuringSchedulingIgnoredDuringExecution(WeightedPodAffinityTermArgs.builder().weight(100)
-                                .podAffinityTerm(PodAffinityTermArgs.builder().topologyKey("kubernetes.io/hostname")
-                                        .labelSelector(LabelSelectorArgs.builder().matchLabels(selector).build()).build())
-                                .build())
-                        .build()).build());
+                .affinity(affinity(w, selector));
         if (w.zoneSpread()) {
             pod.topologySpreadConstraints(TopologySpreadConstraintArgs.builder()
                     .maxSkew(1)
@@ -206,11 +237,11 @@ public final class TempoCluster extends ComponentResource {
                     .build());
         }
         var template = PodTemplateSpecArgs.builder()
-                .metadata(ObjectMetaArgs.builder().labels(podLabels(w.name(), w.ringMember()))
+                .metadata(ObjectMetaArgs.builder().labels(podLabels(w))
                         .annotations(Map.of("tracing-platform.io/config-hash", plan.configHashes().get(w.name()))).build())
                 .spec(pod.build())
                 .build();
-        var metadata = meta(w.name(), w.name());
+        var metadata = meta(w.name(), w.target());
         if (w.statefulSet()) {
             var volume = w.volume().orElseThrow();
             var pvc = PersistentVolumeClaimSpecArgs.builder().accessModes("ReadWriteOnce")
@@ -232,7 +263,7 @@ public final class TempoCluster extends ComponentResource {
                                     .spec(pvc.build()).build())
                             .build())
                     .build(), CustomResourceOptions.builder().parent(this).provider(opts.getProvider().orElseThrow())
-                            .retainOnDelete(true).build());
+                            .retainOnDelete(true).aliases(aliases(w)).build());
         } else {
             var spec = DeploymentSpecArgs.builder()
                     .selector(LabelSelectorArgs.builder().matchLabels(selector).build())
@@ -241,6 +272,51 @@ public final class TempoCluster extends ComponentResource {
             if (!w.hpa()) spec.replicas(w.size().replicas());
             new Deployment(Names.child(name, w.name()), DeploymentArgs.builder().metadata(metadata).spec(spec.build()).build(), opts);
         }
+    }
+
+    private Map<String, String> podLabels(WorkloadSpec w) {
+        var labels = new TreeMap<>(podLabels(w.target(), w.ringMember()));
+        labels.putAll(selector(w));
+        return labels;
+    }
+
+    /**
+     * Spread over nodes (preferred); a per-zone workload is pinned to its zone (required): its ring zone must be the
+     * zone it really runs in, else zone-aware replication protects nothing.
+     */
+    private static AffinityArgs affinity(WorkloadSpec w, Map<String, String> selector) {
+        var affinity = AffinityArgs.builder().podAntiAffinity(PodAntiAffinityArgs.builder()
+                .preferredDuringSchedulingIgnoredDuringExecution(WeightedPodAffinityTermArgs.builder().weight(100)
+                        .podAffinityTerm(PodAffinityTermArgs.builder().topologyKey("kubernetes.io/hostname")
+                                .labelSelector(LabelSelectorArgs.builder().matchLabels(selector).build()).build())
+                        .build())
+                .build());
+        w.zone().ifPresent(zone -> affinity.nodeAffinity(NodeAffinityArgs.builder()
+                .requiredDuringSchedulingIgnoredDuringExecution(NodeSelectorArgs.builder().nodeSelectorTerms(
+                        NodeSelectorTermArgs.builder().matchExpressions(NodeSelectorRequirementArgs.builder()
+                                .key("topology.kubernetes.io/zone").operator("In").values(zone).build()).build()).build())
+                .build()));
+        return affinity.build();
+    }
+
+    private List<com.pulumi.core.Output<com.pulumi.core.Alias>> aliases(WorkloadSpec w) {
+        var out = new ArrayList<com.pulumi.core.Output<com.pulumi.core.Alias>>();
+        for (String old : w.aliases()) {
+            out.add(com.pulumi.core.Output.of(com.pulumi.core.Alias.builder().name(Names.child(name, old)).build()));
+        }
+        return out;
+    }
+
+    /**
+     * GOMEMLIMIT for a Go container: 85% of its memory limit, so the Go GC works harder before the kernel's OOM
+     * killer would (the rest is for what the runtime does not count: cgo, mapped files, the kernel's own).
+     */
+    static EnvVarArgs goMemLimit(String memoryLimit) {
+        return EnvVarArgs.builder().name("GOMEMLIMIT").value(goMemLimitMiB(memoryLimit) + "MiB").build();
+    }
+
+    static long goMemLimitMiB(String memoryLimit) {
+        return parseMebibytes(memoryLimit) * 85 / 100;
     }
 
     private static ResourceRequirementsArgs resources(Sizing.Size s) {
@@ -302,6 +378,7 @@ public final class TempoCluster extends ComponentResource {
                 .image(settings.release().image("memcachedExporter"))
                 .args("--memcached.address=localhost:11211", "--web.listen-address=0.0.0.0:9150")
                 .ports(ContainerPortArgs.builder().name("http-metrics").containerPort(9150).build())
+                .env(goMemLimit("64Mi")) // the exporter is a Go program; memcached itself is C
                 .resources(Workloads.resources("10m", "32Mi", "100m", "64Mi"))
                 .securityContext(Hardening.container())
                 .build();
@@ -338,6 +415,52 @@ public final class TempoCluster extends ComponentResource {
     private void serviceMonitor(String component, String port) {
         new KubernetesCustomResource(Names.child(name, component + "-monitor"), new KubernetesCustomResource.Args(
                 "monitoring.coreos.com/v1", "ServiceMonitor", meta(component, component),
-                Monitoring.serviceMonitorSpec(Labels.selector(APP, APP, component), namespace, port)), opts);
+                Monitoring.serviceMonitorSpec(Labels.selector(APP, APP, component), namespace, port,
+                        namespace + "/" + component)), opts);
+    }
+
+    /**
+     * tempo-vulture (Tempo's own prober, image at the release's Tempo tag) writes traces through a distributor and
+     * reads them back through the query-frontend, so the platform measures its own write-to-read path. Args after
+     * grafana/tempo operations/jsonnet-compiled/microservices Deployment-vulture (v2.10.8); its push URL names a
+     * host, the exporter dials its OTLP gRPC port 4317 (cmd/tempo-vulture/main.go; not re-read here).
+     */
+    private void vulture(TempoPlan plan, StackSettings settings) {
+        var selector = Labels.selector(APP, APP, VULTURE);
+        var container = ContainerArgs.builder()
+                .name(VULTURE)
+                .image(settings.release().image("tempoVulture"))
+                .args("-prometheus-listen-address=:8080",
+                        "-tempo-push-url=http://distributor",
+                        "-tempo-query-url=http://query-frontend:" + WorkloadSpec.HTTP,
+                        "-tempo-org-id=" + VULTURE_TENANT,
+                        "-tempo-retention-duration=" + io.tracingplatform.config.Durations.toGo(settings.tenants().defaults().retention()),
+                        "-tempo-search-backoff-duration=5s",
+                        "-tempo-read-backoff-duration=10s",
+                        "-tempo-metrics-backoff-duration=0s",
+                        "-tempo-write-backoff-duration=10s",
+                        "-tempo-long-write-backoff-duration=50s")
+                .env(goMemLimit("500Mi"))
+                .ports(ContainerPortArgs.builder().name("prom-metrics").containerPort(8080).build())
+                .resources(Workloads.resources("50m", "100Mi", "100m", "500Mi"))
+                .securityContext(Hardening.container())
+                .build();
+        new Deployment(Names.child(name, VULTURE), DeploymentArgs.builder()
+                .metadata(meta(VULTURE, VULTURE))
+                .spec(DeploymentSpecArgs.builder()
+                        .replicas(1)
+                        .selector(LabelSelectorArgs.builder().matchLabels(selector).build())
+                        .template(PodTemplateSpecArgs.builder()
+                                .metadata(ObjectMetaArgs.builder().labels(podLabels(VULTURE, false)).build())
+                                .spec(PodSpecArgs.builder()
+                                        .serviceAccountName(INTERNAL_SERVICE_ACCOUNT)
+                                        .automountServiceAccountToken(false)
+                                        .securityContext(Hardening.pod(UID))
+                                        .containers(container)
+                                        .build())
+                                .build())
+                        .build())
+                .build(), opts);
+        service(VULTURE, VULTURE, selector, Map.of("prom-metrics", 8080), false, false);
     }
 }

@@ -10,46 +10,103 @@ import java.util.Map;
  * sorted, nulls left out). Every key path must exist in Tempo's own config manifest; a test checks them.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record TempoConfig(Boolean multitenancyEnabled, Server server, Distributor distributor, Ingester ingester,
-                          Querier querier, QueryFrontend queryFrontend, Compactor compactor,
-                          MetricsGenerator metricsGenerator, Storage storage, Cache cache, Memberlist memberlist,
-                          Overrides overrides) {
+public record TempoConfig(Boolean multitenancyEnabled, Boolean streamOverHttpEnabled, Server server,
+                          Distributor distributor, Ingester ingester, Querier querier, QueryFrontend queryFrontend,
+                          Compactor compactor, MetricsGenerator metricsGenerator, Storage storage, Cache cache,
+                          Memberlist memberlist, Overrides overrides, UsageReport usageReport) {
 
-    public TempoConfig withDistributor(Distributor d) {
-        return new TempoConfig(multitenancyEnabled, server, d, ingester, querier, queryFrontend, compactor, metricsGenerator, storage, cache, memberlist, overrides);
+    /** A builder starting from this config: a target's delta sets only what it changes. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public TempoConfig withQuerier(Querier q) {
-        return new TempoConfig(multitenancyEnabled, server, distributor, ingester, q, queryFrontend, compactor, metricsGenerator, storage, cache, memberlist, overrides);
-    }
+    /**
+     * The one way to derive a config from another (it replaced a copy method per field, each repeating every
+     * component). Not a record: it is short-lived and local to a target's {@code config}.
+     */
+    public static final class Builder {
+        private Boolean multitenancyEnabled;
+        private Boolean streamOverHttpEnabled;
+        private Server server;
+        private Distributor distributor;
+        private Ingester ingester;
+        private Querier querier;
+        private QueryFrontend queryFrontend;
+        private Compactor compactor;
+        private MetricsGenerator metricsGenerator;
+        private Storage storage;
+        private Cache cache;
+        private Memberlist memberlist;
+        private Overrides overrides;
+        private UsageReport usageReport;
 
-    public TempoConfig withQueryFrontend(QueryFrontend q) {
-        return new TempoConfig(multitenancyEnabled, server, distributor, ingester, querier, q, compactor, metricsGenerator, storage, cache, memberlist, overrides);
-    }
+        public Builder() {}
 
-    public TempoConfig withCompactor(Compactor c) {
-        return new TempoConfig(multitenancyEnabled, server, distributor, ingester, querier, queryFrontend, c, metricsGenerator, storage, cache, memberlist, overrides);
-    }
+        Builder(TempoConfig c) {
+            multitenancyEnabled = c.multitenancyEnabled;
+            streamOverHttpEnabled = c.streamOverHttpEnabled;
+            server = c.server;
+            distributor = c.distributor;
+            ingester = c.ingester;
+            querier = c.querier;
+            queryFrontend = c.queryFrontend;
+            compactor = c.compactor;
+            metricsGenerator = c.metricsGenerator;
+            storage = c.storage;
+            cache = c.cache;
+            memberlist = c.memberlist;
+            overrides = c.overrides;
+            usageReport = c.usageReport;
+        }
 
-    public TempoConfig withMetricsGenerator(MetricsGenerator m) {
-        return new TempoConfig(multitenancyEnabled, server, distributor, ingester, querier, queryFrontend, compactor, m, storage, cache, memberlist, overrides);
+        public Builder multitenancyEnabled(Boolean v) { multitenancyEnabled = v; return this; }
+        public Builder streamOverHttpEnabled(Boolean v) { streamOverHttpEnabled = v; return this; }
+        public Builder server(Server v) { server = v; return this; }
+        public Builder distributor(Distributor v) { distributor = v; return this; }
+        public Builder ingester(Ingester v) { ingester = v; return this; }
+        public Builder querier(Querier v) { querier = v; return this; }
+        public Builder queryFrontend(QueryFrontend v) { queryFrontend = v; return this; }
+        public Builder compactor(Compactor v) { compactor = v; return this; }
+        public Builder metricsGenerator(MetricsGenerator v) { metricsGenerator = v; return this; }
+        public Builder storage(Storage v) { storage = v; return this; }
+        public Builder cache(Cache v) { cache = v; return this; }
+        public Builder memberlist(Memberlist v) { memberlist = v; return this; }
+        public Builder overrides(Overrides v) { overrides = v; return this; }
+        public Builder usageReport(UsageReport v) { usageReport = v; return this; }
+
+        public TempoConfig build() {
+            return new TempoConfig(multitenancyEnabled, streamOverHttpEnabled, server, distributor, ingester, querier,
+                    queryFrontend, compactor, metricsGenerator, storage, cache, memberlist, overrides, usageReport);
+        }
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Server(int httpListenPort, int grpcListenPort, String logLevel) {}
+
+    /**
+     * usage_report: Tempo phones home and, on start, lists the bucket and writes {@code tempo_cluster_seed.json}
+     * at its root (cmd/tempo/app/modules.go, initUsageReport, v2.10.8; not re-read here).
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record UsageReport(Boolean reportingEnabled) {}
 
     /** Receivers are OpenTelemetry Collector receiver config: free-form below the receiver name. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Distributor(Map<String, Object> receivers) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Ingester(Lifecycler lifecycler) {}
+    public record Ingester(Lifecycler lifecycler, Boolean flushAllOnShutdown) {}
+
+    /** availability_zone: the ring zone of this ingester (per-zone StatefulSets set it). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Lifecycler(Ring ring, String availabilityZone) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Lifecycler(Ring ring) {}
-
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Ring(Integer replicationFactor, Kvstore kvstore) {}
+    public record Ring(Integer replicationFactor, Kvstore kvstore, Boolean zoneAwarenessEnabled) {
+        public static Ring memberlist() {
+            return new Ring(null, new Kvstore("memberlist"), null);
+        }
+    }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Kvstore(String store) {}
@@ -61,7 +118,11 @@ public record TempoConfig(Boolean multitenancyEnabled, Server server, Distributo
     public record FrontendWorker(String frontendAddress) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record QueryFrontend(Boolean multiTenantQueriesEnabled) {}
+    public record QueryFrontend(Boolean multiTenantQueriesEnabled, FrontendSearch search) {}
+
+    /** query_frontend.search: {@code max_duration} is the longest search range for tenants without their own. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record FrontendSearch(String maxDuration) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Compactor(Compaction compaction, Ring ring) {}
@@ -112,7 +173,8 @@ public record TempoConfig(Boolean multitenancyEnabled, Server server, Distributo
     public record Memcached(String host, String service, Boolean consistentHash, String timeout) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Memberlist(Boolean abortIfClusterJoinFails, Integer bindPort, List<String> joinMembers) {}
+    public record Memberlist(Boolean abortIfClusterJoinFails, Integer bindPort, List<String> joinMembers,
+                             String clusterLabel, Boolean clusterLabelVerificationDisabled) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Overrides(String perTenantOverrideConfig, String perTenantOverridePeriod, TenantOverrides defaults) {}
@@ -122,12 +184,17 @@ public record TempoConfig(Boolean multitenancyEnabled, Server server, Distributo
     public record TenantOverrides(Ingestion ingestion, Read read, TenantCompaction compaction,
                                   GeneratorOverrides metricsGenerator, Global global) {}
 
+    /**
+     * {@code rate_strategy} only in overrides.defaults (null per tenant): 2.10.8 reads it once, for the empty
+     * tenant id, when the distributor starts (modules/overrides/runtime_config_overrides.go,
+     * IngestionRateStrategy; not re-read here); a per-tenant value is silently ignored.
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Ingestion(String rateStrategy, long rateLimitBytes, long burstSizeBytes, long maxTracesPerUser,
                             boolean retryInfoEnabled) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Read(long maxBytesPerTagValuesQuery) {}
+    public record Read(long maxBytesPerTagValuesQuery, String maxSearchDuration) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record TenantCompaction(String blockRetention) {}

@@ -24,8 +24,8 @@ import java.util.TreeMap;
  * Tempo of one stack as data: the config of every target (base plus delta), the per-tenant overrides file,
  * and every workload. A pure function of settings, tenants and the storage plan.
  *
- * @param configs target name to its rendered tempo.yaml
- * @param configHashes target name to the SHA-256 of its tempo.yaml (pod annotation: a change rolls the pods)
+ * @param configs workload name to its rendered tempo.yaml (per-zone ingesters differ in their ring zone)
+ * @param configHashes workload name to the SHA-256 of its tempo.yaml (pod annotation: a change rolls the pods)
  * @param overridesYaml the runtime overrides file (reloaded by Tempo every 10s; not hashed, so a tenant change
  *     rolls no pod)
  * @param workloads the Tempo targets' workloads, in start order
@@ -47,6 +47,16 @@ public record TempoPlan(Map<String, String> configs, Map<String, String> configH
      */
     public static final String EXEMPLAR_LABEL = "traceID";
 
+    /** The targets in start order, each once (per-zone ingesters are one target). */
+    public List<String> targets() {
+        return workloads.stream().map(WorkloadSpec::target).distinct().toList();
+    }
+
+    /** A target's replicas over all its workloads. */
+    public int replicas(String target) {
+        return workloads.stream().filter(w -> w.target().equals(target)).mapToInt(w -> w.size().replicas()).sum();
+    }
+
     /** What targets read from the stack. */
     public record Context(TempoSettings settings, String namespace, Duration defaultRetention, Map<String, Sizing.Size> sizes) {
         public Sizing.Size size(String component) {
@@ -63,13 +73,28 @@ public record TempoPlan(Map<String, String> configs, Map<String, String> configH
         var hashes = new LinkedHashMap<String, String>();
         var workloads = new ArrayList<WorkloadSpec>();
         for (var target : TARGETS) {
-            String yaml = Yaml.toYaml(target.config(base, ctx));
-            configs.put(target.name(), yaml);
-            hashes.put(target.name(), Monitoring.configHash(yaml));
-            workloads.add(target.workload(ctx));
+            var config = target.config(base, ctx);
+            for (var w : target.workloads(ctx)) {
+                String yaml = Yaml.toYaml(w.zone().map(z -> inZone(config, z)).orElse(config));
+                configs.put(w.name(), yaml);
+                hashes.put(w.name(), Monitoring.configHash(yaml));
+                workloads.add(w);
+            }
         }
         return new TempoPlan(Map.copyOf(configs), Map.copyOf(hashes), overridesYaml(settings, tenants), List.copyOf(workloads),
                 sizes.get("memcached"), settings.release().image("tempo"));
+    }
+
+    /** The config of an ingester in {@code zone}: its ring entry carries the zone (ingester.lifecycler.availability_zone). */
+    static TempoConfig inZone(TempoConfig config, String zone) {
+        var i = config.ingester();
+        return config.toBuilder().ingester(new TempoConfig.Ingester(
+                new TempoConfig.Lifecycler(i.lifecycler().ring(), zone), i.flushAllOnShutdown())).build();
+    }
+
+    /** The memberlist cluster label: this stack's Tempo, so a second Tempo (3.x beside 2.x) never joins its ring. */
+    public static String clusterLabel(String environment) {
+        return "tempo-" + environment;
     }
 
     /** What every target shares: server, storage, cache, ring, multitenancy, overrides. */
@@ -83,20 +108,36 @@ public record TempoPlan(Map<String, String> configs, Map<String, String> configH
                 new TempoConfig.Pool(400, 20000)));
         var cache = new TempoConfig.Cache(List.of(new TempoConfig.CacheEntry(List.of("bloom", "parquet-footer"),
                 new TempoConfig.Memcached(MEMCACHED + "." + ns + ".svc.cluster.local", "memcached-client", true, "200ms"))));
+        // cluster_label: memberlist drops gossip from another cluster's members (dskit memberlist KVConfig.ClusterLabel),
+        // needed before Tempo 3 runs beside 2.x on the same network. Adding it to a running ring goes in phases
+        // (tempo.clusterLabel: off, unverified, verified), else old and new pods reject each other mid-rollout.
+        String phase = ctx.settings().clusterLabel();
         var memberlist = new TempoConfig.Memberlist(false, WorkloadSpec.GOSSIP,
-                List.of("dns+" + TempoCluster.GOSSIP_RING + "." + ns + ".svc.cluster.local.:" + WorkloadSpec.GOSSIP));
+                List.of("dns+" + TempoCluster.GOSSIP_RING + "." + ns + ".svc.cluster.local.:" + WorkloadSpec.GOSSIP),
+                phase.equals("off") ? null : clusterLabel(settings.environment()),
+                !phase.equals("verified"));
         var overrides = new TempoConfig.Overrides("/overrides/overrides.yaml", "10s", defaults(settings));
-        return new TempoConfig(true,
-                new TempoConfig.Server(WorkloadSpec.HTTP, WorkloadSpec.GRPC, "info"),
-                null,
-                new TempoConfig.Ingester(new TempoConfig.Lifecycler(new TempoConfig.Ring(ctx.settings().replicationFactor(), null))),
-                null, null, null, null, storage, cache, memberlist, overrides);
+        // zone_awareness_enabled: a trace's replicas go to ingesters of distinct zones (dskit ring ReplicationStrategy),
+        // read by distributors and queriers from this same ring config.
+        var ring = new TempoConfig.Ring(ctx.settings().replicationFactor(), null, ctx.settings().zoneAware() ? true : null);
+        return new TempoConfig.Builder()
+                .multitenancyEnabled(true)
+                // Grafana's streaming search and metrics (gRPC over the HTTP port): cmd/tempo/app/config.go,
+                // Config.StreamOverHTTPEnabled `yaml:"stream_over_http_enabled,omitempty"` (not re-read here).
+                .streamOverHttpEnabled(true)
+                .server(new TempoConfig.Server(WorkloadSpec.HTTP, WorkloadSpec.GRPC, "info"))
+                .ingester(new TempoConfig.Ingester(new TempoConfig.Lifecycler(ring, null), null))
+                .storage(storage).cache(cache).memberlist(memberlist).overrides(overrides)
+                // Off: it lists the bucket at start in every target and writes tempo_cluster_seed.json at its root.
+                .usageReport(new TempoConfig.UsageReport(false))
+                .build();
     }
 
     /** overrides.defaults: the stack's tenant defaults, for any tenant without its own entry. */
     static TempoConfig.TenantOverrides defaults(StackSettings settings) {
         var d = settings.tenants().defaults();
-        return overrides(d.retention(), d.rateLimitMBps(), d.burstMB(), d.maxTracesPerUser(), d.maxTraceSizeMB(),
+        // global: a tenant's limit is for the cluster, divided by the healthy distributors (only read from here).
+        return overrides("global", d.retention(), d.rateLimitMBps(), d.burstMB(), d.maxTracesPerUser(), d.maxTraceSizeMB(),
                 d.spanMetrics(), d.serviceGraphs(), d.maxActiveSeries());
     }
 
@@ -104,14 +145,15 @@ public record TempoPlan(Map<String, String> configs, Map<String, String> configH
      * Every field written out: Tempo gives a tenant listed in the runtime file zero for any field it leaves out,
      * not the default (grafana/tempo#4996), and zero means no retention or no ingestion.
      */
-    static TempoConfig.TenantOverrides overrides(Duration retention, double rateMBps, double burstMB, long traces,
+    static TempoConfig.TenantOverrides overrides(String rateStrategy, Duration retention, double rateMBps, double burstMB, long traces,
                                                  double traceMB, boolean spanMetrics, boolean serviceGraphs, long series) {
         var processors = new ArrayList<String>();
         if (spanMetrics) processors.add("span-metrics");
         if (serviceGraphs) processors.add("service-graphs");
         return new TempoConfig.TenantOverrides(
-                new TempoConfig.Ingestion("global", bytes(rateMBps), bytes(burstMB), traces, true),
-                new TempoConfig.Read(1_000_000L),
+                new TempoConfig.Ingestion(rateStrategy, bytes(rateMBps), bytes(burstMB), traces, true),
+                // The longest search a tenant may run is its retention: older data is gone anyway.
+                new TempoConfig.Read(1_000_000L, Durations.toGo(retention)),
                 new TempoConfig.TenantCompaction(Durations.toGo(retention)),
                 new TempoConfig.GeneratorOverrides(processors, series, "classic", "0s", 1.1, 100, "15m", EXEMPLAR_LABEL),
                 new TempoConfig.Global(bytes(traceMB)));
@@ -121,7 +163,7 @@ public record TempoPlan(Map<String, String> configs, Map<String, String> configH
         var map = new TreeMap<String, TempoConfig.TenantOverrides>();
         for (var t : tenants) {
             var s = t.settings();
-            map.put(t.id(), overrides(s.retention(), s.rateLimitMBps(), s.burstMB(), s.maxTracesPerUser(),
+            map.put(t.id(), overrides(null, s.retention(), s.rateLimitMBps(), s.burstMB(), s.maxTracesPerUser(),
                     s.maxTraceSizeMB(), s.spanMetrics(), s.serviceGraphs(), s.maxActiveSeries()));
         }
         return Yaml.toYaml(new TempoConfig.OverridesFile(map));

@@ -1,6 +1,8 @@
 package io.tracingplatform.tempo;
 
-/** One Tempo target (-target=...): its config delta over the base config and its workload. */
+import java.util.List;
+
+/** One Tempo target (-target=...): its config delta over the base config and its workloads. */
 public interface TempoTarget {
     String name();
 
@@ -8,4 +10,9 @@ public interface TempoTarget {
     TempoConfig config(TempoConfig base, TempoPlan.Context ctx);
 
     WorkloadSpec workload(TempoPlan.Context ctx);
+
+    /** Its workloads: one, or one per zone (ingesters with zone-aware replication). */
+    default List<WorkloadSpec> workloads(TempoPlan.Context ctx) {
+        return List.of(workload(ctx));
+    }
 }

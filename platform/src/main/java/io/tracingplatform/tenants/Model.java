@@ -27,8 +27,15 @@ public final class Model {
     /** One of fixed strings. */
     public record Choice(List<String> values) implements Type {}
 
-    /** A number; {@code exclusiveMin} true means strictly greater than {@code min}. */
-    public record Num(double min, boolean exclusiveMin, double max, boolean integer, String unit) implements Type {}
+    /**
+     * A number; {@code exclusiveMin} true means strictly greater than {@code min}; {@code whyMin}, when not null,
+     * says why a value below the minimum cannot work (shown in the error).
+     */
+    public record Num(double min, boolean exclusiveMin, double max, boolean integer, String unit, String whyMin) implements Type {
+        public Num(double min, boolean exclusiveMin, double max, boolean integer, String unit) {
+            this(min, exclusiveMin, max, integer, unit, null);
+        }
+    }
 
     public record Bool() implements Type {}
 

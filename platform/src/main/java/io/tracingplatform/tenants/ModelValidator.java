@@ -120,6 +120,11 @@ public final class ModelValidator {
             return null;
         }
         boolean low = n.exclusiveMin() ? d <= n.min() : d < n.min();
+        if (low && n.whyMin() != null) {
+            problem(path, ModelNumbers.fmt(d) + unit(n) + " is below " + ModelNumbers.fmt(n.min()) + unit(n) + ": " + n.whyMin(),
+                    "write at least " + ModelNumbers.fmt(n.min()) + unit(n) + " (e.g. 10).");
+            return null;
+        }
         if (low || d > n.max()) {
             String range = (n.exclusiveMin() ? "above " : "at least ") + ModelNumbers.fmt(n.min()) + " and at most " + ModelNumbers.fmt(n.max());
             problem(path, ModelNumbers.fmt(d) + " is out of range" + unit(n) + (d <= 0 && n.exclusiveMin() ? ": must be above zero." : "."),

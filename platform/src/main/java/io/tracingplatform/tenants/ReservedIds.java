@@ -9,7 +9,8 @@ import java.util.Set;
 public final class ReservedIds {
     public static final Set<String> IDS = Set.of("platform", "admin", "administrator", "default", "kube-system",
             "kube-public", "kube-node-lease", "system", "root", "tracing", "tempo", "grafana", "loki", "prometheus",
-            "single-tenant", "anonymous", "all", "main", "internal", "monitoring", "observability");
+            "single-tenant", "anonymous", "all", "main", "internal", "monitoring", "observability",
+            "tempo-vulture"); // tempo-vulture's own tenant (TempoCluster.VULTURE_TENANT)
 
     private ReservedIds() {}
 

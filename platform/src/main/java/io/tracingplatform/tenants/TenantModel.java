@@ -39,12 +39,22 @@ public final class TenantModel {
         return new Num(0, true, integer ? 1e12 : 1e9, integer, unit);
     }
 
+    /**
+     * The smallest burst that works, in MB: one gateway request. The gateway caps a request at 8 MiB, and Tempo
+     * refuses any request larger than the tenant's burst, always (modules/distributor/distributor.go,
+     * checkForRateLimits: the limiter's AllowN(now, tenant, size) is false when size > burst; not re-read here).
+     */
+    public static final double MIN_BURST_MB = io.tracingplatform.collector.GatewayPlan.MAX_REQUEST_BYTES / 1e6;
+    public static final String WHY_MIN_BURST = "Tempo refuses every request larger than the burst, and the gateway sends "
+            + "requests of up to " + io.tracingplatform.collector.GatewayPlan.MAX_REQUEST_BYTES / (1024 * 1024) + " MiB ("
+            + MIN_BURST_MB + " MB), so a smaller burst loses whole batches of spans.";
+
     public static Obj ingestion() {
         return Obj.of(
                 optional("rateLimitMBps", positive("MB/s", false),
                         "Sustained ingestion limit in MB/s (Tempo ingestion_rate_limit_bytes). Default: the stack's tenantDefaults."),
-                optional("burstMB", positive("MB", false),
-                        "Burst allowed above the rate, in MB (Tempo ingestion_burst_size_bytes). Default: the stack's tenantDefaults."),
+                optional("burstMB", new Num(MIN_BURST_MB, false, 1e9, false, "MB", WHY_MIN_BURST),
+                        "Burst allowed above the rate, in MB (Tempo ingestion_burst_size_bytes); at least one gateway request (8 MiB = " + MIN_BURST_MB + " MB). Default: the stack's tenantDefaults."),
                 optional("maxTracesPerUser", positive("traces", true),
                         "Live traces per ingester (Tempo max_traces_per_user). Default: the stack's tenantDefaults."),
                 optional("maxTraceSizeMB", positive("MB", false),

@@ -50,7 +50,10 @@ public final class ClusterCheck {
             String kind = deployment ? "Deployment" : "StatefulSet";
             String object = kind + " " + ns + "/" + name;
             expectedImages.put(object, images(r.inputs()));
-            if (name.equals("ingester")) ingesters = ((Number) UpgradePlanner.at(r.inputs(), "spec.replicas")).intValue();
+            // One StatefulSet, or one per zone (ingester-zone-a, ...): the ring holds them all.
+            if (name.equals("ingester") || name.startsWith("ingester-zone-")) {
+                ingesters += ((Number) UpgradePlanner.at(r.inputs(), "spec.replicas")).intValue();
+            }
             PodSpec live;
             if (deployment) {
                 var d = client.apps().deployments().inNamespace(ns).withName(name).get();

@@ -58,7 +58,9 @@ public final class RuleChecks {
     /** The parsed YAML of one ConfigMap data key in the plan, or null. */
     static JsonNode configDocument(Plan plan, String configMap, String key) {
         for (var r : plan.ofType("kubernetes:core/v1:ConfigMap")) {
-            if (!configMap.equals(name(r))) continue;
+            // Per-zone ingesters (tempo-ingester-zone-a, -b, ...) replace tempo-ingester where a stack sets tempo.zones;
+            // their configs differ only in the ring zone, so zone a answers for the target.
+            if (!configMap.equals(name(r)) && !(configMap + "-zone-a").equals(name(r))) continue;
             if (r.inputs().get("data") instanceof Map<?, ?> data && data.get(key) != null) {
                 try {
                     return Yaml.YAML.readTree(String.valueOf(data.get(key)));

@@ -42,8 +42,11 @@ public final class UpgradePlanner {
                     "queries in flight on a restarting pod fail once; Grafana retries"),
             new Stage(0, "Tempo compactor", List.of("platform-tempo-compactor"),
                     "none: compaction and retention pause while it restarts"),
-            new Stage(0, "Tempo ingesters, one pod at a time", List.of("platform-tempo-ingester"),
-                    "none with replication factor 3: each pod flushes its WAL on shutdown and keeps it on its volume"),
+            new Stage(0, "Tempo ingesters, one pod at a time", List.of("platform-tempo-ingester",
+                    "platform-tempo-ingester-zone-a", "platform-tempo-ingester-zone-b", "platform-tempo-ingester-zone-c",
+                    "platform-tempo-ingester-zone-d", "platform-tempo-ingester-zone-e"),
+                    "none with replication factor 3: each pod writes its in-memory traces to the WAL on its volume and "
+                            + "replays it when it starts again (nothing is flushed to the bucket on a restart)"),
             new Stage(0, "Tempo metrics-generator", List.of("platform-tempo-metrics-generator"),
                     "a gap of up to one collection interval in span metrics"),
             new Stage(0, "Tempo distributors", List.of("platform-tempo-distributor"),

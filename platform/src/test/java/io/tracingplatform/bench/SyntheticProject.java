@@ -41,7 +41,7 @@ public final class SyntheticProject {
                         instrumentation: {namespaces: [%1$s-dev], languages: [java]}
                       prod:
                         retention: 14d
-                        ingestion: {rateLimitMBps: 4, burstMB: 8}
+                        ingestion: {rateLimitMBps: 4, burstMB: 10}
                         sampling: %3$s
                         grafana: {viewers: [sso-%1$s], editors: [sso-%1$s-dev]}
                         instrumentation: {namespaces: [%1$s-api, %1$s-worker], languages: [java]}

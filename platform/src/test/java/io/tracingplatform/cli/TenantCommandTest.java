@@ -112,17 +112,17 @@ class TenantCommandTest {
     @Test
     void rulesThatKeepNothingAndABurstBelowTheRateAreRefused() throws Exception {
         project.tenant("team-a.yaml", TempProject.minimal("team-a", "ns-a").replace("    retention: 7d\n",
-                "    retention: 7d\n    sampling: {keepErrors: false, keepPercent: 0}\n    ingestion: {rateLimitMBps: 4, burstMB: 2}\n"));
+                "    retention: 7d\n    sampling: {keepErrors: false, keepPercent: 0}\n    ingestion: {rateLimitMBps: 12, burstMB: 10}\n"));
         var r = run("tenant", "validate", "--format", "json");
         assertEquals(1, r.code(), r.out());
         var fields = new java.util.ArrayList<String>();
         Yaml.JSON.readTree(r.out()).forEach(p -> fields.add(p.get("field").asText() + ": " + p.get("message").asText()));
         assertTrue(fields.stream().anyMatch(f -> f.startsWith("environments.dev.sampling: these rules keep no trace")), fields.toString());
-        assertTrue(fields.stream().anyMatch(f -> f.startsWith("environments.dev.ingestion.burstMB: burstMB 2 is below rateLimitMBps 4")),
+        assertTrue(fields.stream().anyMatch(f -> f.startsWith("environments.dev.ingestion.burstMB: burstMB 10 is below rateLimitMBps 12")),
                 fields.toString());
         // keepPercent 0 with errors kept is a real choice, and so is a burst equal to the rate.
         project.tenant("team-a.yaml", TempProject.minimal("team-a", "ns-a").replace("    retention: 7d\n",
-                "    retention: 7d\n    sampling: {keepErrors: true, keepPercent: 0}\n    ingestion: {rateLimitMBps: 4, burstMB: 4}\n"));
+                "    retention: 7d\n    sampling: {keepErrors: true, keepPercent: 0}\n    ingestion: {rateLimitMBps: 10, burstMB: 10}\n"));
         assertEquals(0, run("tenant", "validate").code());
     }
 

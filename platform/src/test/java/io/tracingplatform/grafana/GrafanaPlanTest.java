@@ -290,20 +290,20 @@ class GrafanaPlanTest {
         var inputs = Plans.inputs("prod");
         var tempo = TempoPlan.of(inputs.settings(), inputs.tenants(), StoragePlan.of(inputs.settings(), inputs.tenants()));
         boolean tempoStreams = Yaml.YAML.readTree(tempo.configs().get("query-frontend")).path("stream_over_http_enabled").asBoolean(false);
+        assertTrue(tempoStreams, "issue 15: Tempo serves streaming (stream_over_http_enabled: true)");
         var today = GrafanaPlan.of(inputs.settings(), inputs.tenants(), tempo);
         for (var ds : tempoSources(today)) {
-            // Today (2.10.8 config without the key) off; after issue 15 on: either way equal to Tempo's.
-            assertEquals(Map.of("search", tempoStreams, "metrics", tempoStreams),
+            assertEquals(Map.of("search", true, "metrics", true),
                     Yaml.JSON.convertValue(ds.path("jsonData").path("streamingEnabled"), Map.class), ds.path("name").asText());
         }
-        // Once Tempo's config turns it on (issue 15), the data sources follow with no change here.
+        // Were Tempo's config to turn it off, the data sources follow with no change here.
         var configs = new java.util.HashMap<>(tempo.configs());
-        configs.put("query-frontend", "stream_over_http_enabled: true\n" + configs.get("query-frontend"));
-        var on = new TempoPlan(configs, tempo.configHashes(), tempo.overridesYaml(), tempo.workloads(), tempo.memcached(), tempo.image());
-        for (var ds : tempoSources(GrafanaPlan.of(inputs.settings(), inputs.tenants(), on))) {
-            assertEquals(Map.of("search", true, "metrics", true), Yaml.JSON.convertValue(ds.path("jsonData").path("streamingEnabled"), Map.class));
+        configs.put("query-frontend", configs.get("query-frontend").replace("stream_over_http_enabled: true", "stream_over_http_enabled: false"));
+        var off = new TempoPlan(configs, tempo.configHashes(), tempo.overridesYaml(), tempo.workloads(), tempo.memcached(), tempo.image());
+        for (var ds : tempoSources(GrafanaPlan.of(inputs.settings(), inputs.tenants(), off))) {
+            assertEquals(Map.of("search", false, "metrics", false), Yaml.JSON.convertValue(ds.path("jsonData").path("streamingEnabled"), Map.class));
         }
-        assertNotEquals(today.syncHash(), GrafanaPlan.of(inputs.settings(), inputs.tenants(), on).syncHash(), "the sync runs again");
+        assertNotEquals(today.syncHash(), GrafanaPlan.of(inputs.settings(), inputs.tenants(), off).syncHash(), "the sync runs again");
     }
 
     static List<JsonNode> tempoSources(GrafanaPlan plan) throws Exception {

@@ -45,6 +45,14 @@ final class AlertTests {
                     // a burst of failures long ago, none in the last hour
                     Map.of("tempo_ingester_failed_flushes_total{namespace=\"NS\",pod=\"ingester-0\"}", "0+1x10 10x110"),
                     "90m", "3m", Map.of("pod", "ingester-0"), ""),
+            // Half of the probe's traces not found for 30 minutes fires (not before its 10m "for"); errors that stop
+            // growing stay silent.
+            "TempoVultureErrors", new Case("1m",
+                    Map.of("tempo_vulture_trace_error_total{namespace=\"NS\",error=\"notfound_search\",pod=\"vulture-0\"}", "0+6x40",
+                           "tempo_vulture_trace_total{namespace=\"NS\",pod=\"vulture-0\"}", "0+12x40"),
+                    Map.of("tempo_vulture_trace_error_total{namespace=\"NS\",error=\"notfound_search\",pod=\"vulture-0\"}", "6x40",
+                           "tempo_vulture_trace_total{namespace=\"NS\",pod=\"vulture-0\"}", "0+12x40"),
+                    "30m", "5m", Map.of("error", "notfound_search"), ""),
             "TempoMemcachedDown", new Case("1m",
                     Map.of("memcached_up{namespace=\"NS\",pod=\"memcached-0\"}", "0x20"),
                     Map.of("memcached_up{namespace=\"NS\",pod=\"memcached-0\"}", "1x20"),

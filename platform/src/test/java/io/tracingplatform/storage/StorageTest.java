@@ -111,6 +111,26 @@ class StorageTest {
         }
         assertTrue(actions.containsAll(List.of("s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject",
                 "s3:GetObjectTagging", "s3:PutObjectTagging", "kms:GenerateDataKey", "kms:Decrypt")), actions.toString());
+        assertFalse(actions.contains("kms:Encrypt"), "S3 encrypts with the generated data key; kms:Encrypt is never used");
+        for (JsonNode st : policy.get("Statement")) {
+            if (!st.get("Sid").asText().equals("UseTraceBucketKey")) continue;
+            assertEquals("s3." + Plans.inputs(stack).settings().aws().orElseThrow().region() + ".amazonaws.com",
+                    st.at("/Condition/StringEquals/kms:ViaService").asText(), stack + ": the key only through S3");
+        }
+    }
+
+    @Test
+    void aTrailingSlashOfTheOidcIssuerIsNotPartOfTheConditionKeys() throws Exception {
+        var p = projectWith("dev", "\n    expirationMarginDays", "\n    expirationMarginDays");
+        var f = p.root.resolve("stacks/Pulumi.dev.yaml");
+        var text = java.nio.file.Files.readString(f);
+        var url = java.util.regex.Pattern.compile("oidcProviderUrl: (\\S+)").matcher(text);
+        assertTrue(url.find(), "fixture has an issuer");
+        java.nio.file.Files.writeString(f, text.replace(url.group(0), url.group(0) + "/"));
+        var trust = json(one(planOf(p, "dev"), "aws:iam/role:Role").inputs().get("assumeRolePolicy"));
+        var keys = new ArrayList<String>();
+        trust.at("/Statement/0/Condition/StringEquals").fieldNames().forEachRemaining(keys::add);
+        assertTrue(keys.stream().allMatch(k -> k.matches("oidc\\.eks\\.[^:]*[^/]:(sub|aud)")), keys.toString());
     }
 
     @ParameterizedTest

@@ -25,13 +25,15 @@ class TempoConfigKeysTest {
     static final Map<String, String> OMITTED_IN_MANIFEST = Map.of(
             "multitenancy_enabled", "Tempo docs, Multitenancy: 'multitenancy_enabled: true' (false is omitted)",
             "metrics_generator.storage.remote_write", "Tempo docs, metrics-generator: storage.remote_write, a list of Prometheus remote_write configs (empty is omitted)",
-            "metrics_generator.registry.inject_tenant_id_as", "Tempo docs, metrics-generator configuration: registry.inject_tenant_id_as, 'If set, the tenant ID will added as label with the given label name to all generated metrics' (empty is omitted)");
+            "metrics_generator.registry.inject_tenant_id_as", "Tempo docs, metrics-generator configuration: registry.inject_tenant_id_as, 'If set, the tenant ID will added as label with the given label name to all generated metrics' (empty is omitted)",
+            "stream_over_http_enabled", "cmd/tempo/app/config.go (v2.10.8): Config.StreamOverHTTPEnabled `yaml:\"stream_over_http_enabled,omitempty\"` (false is omitted; not re-read here)");
     /** Per-tenant override keys whose zero defaults the manifest omits (Tempo docs, Overrides: scoped format). */
     static final Map<String, String> OMITTED_IN_OVERRIDES = Map.of(
             "compaction.block_retention", "Tempo docs, Overrides: compaction.block_retention (0 = the compactor's)",
             "metrics_generator.processors", "Tempo docs, Overrides: metrics_generator.processors (empty = none)",
             "metrics_generator.max_active_series", "Tempo docs, Overrides: metrics_generator.max_active_series (0 = unlimited)",
-            "metrics_generator.trace_id_label_name", "Tempo modules/overrides: TraceIDLabelName `yaml:\"trace_id_label_name,omitempty\"` (empty = \"traceID\")");
+            "metrics_generator.trace_id_label_name", "Tempo modules/overrides: TraceIDLabelName `yaml:\"trace_id_label_name,omitempty\"` (empty = \"traceID\")",
+            "read.max_search_duration", "modules/overrides/config.go (v2.10.8): ReadOverrides.MaxSearchDuration `yaml:\"max_search_duration,omitempty\"` (0 = query_frontend.search.max_duration; not re-read here)");
 
     static JsonNode manifest() throws Exception {
         return Yaml.YAML.readTree(Reference.require("tempo/config-manifest-v2.10.8.yaml").toFile());

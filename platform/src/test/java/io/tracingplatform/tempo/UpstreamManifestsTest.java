@@ -32,10 +32,28 @@ class UpstreamManifestsTest {
     void argsPortsAndProbesMatchUpstream(String target, String file, String type) throws Exception {
         var upstream = (Map<String, Object>) Yaml.YAML.readValue(
                 Reference.require("tempo/microservices-v2.10.8/" + file).toFile(), Map.class);
-        var ours = Plans.of("prod").named(type, "platform-tempo-" + target).inputs();
+        for (var ours : ours(target, type, "")) matches(target, upstream, ours);
+    }
+
+    /**
+     * prod's workloads of {@code target}; for the ingester also the per-zone StatefulSets of prod with tempo.zones set
+     * (zone a stands for them: they differ only in zone), so both layouts match upstream.
+     */
+    static List<Map<String, Object>> ours(String target, String type, String suffix) {
+        var out = new java.util.ArrayList<Map<String, Object>>();
+        out.add(Plans.of("prod").named(type, "platform-tempo-" + target + suffix).inputs());
+        if (target.equals("ingester")) out.add(Plans.zoned("prod").named(type, "platform-tempo-ingester-zone-a" + suffix).inputs());
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    static void matches(String target, Map<String, Object> upstream, Map<String, Object> ours) {
         var up = container(upstream);
         var our = container(ours);
-        assertEquals(up.get("args"), our.get("args"), target + ": args");
+        // The one deliberate difference: no ballast (GOMEMLIMIT instead; WorkloadSpec.tempoArgs says why).
+        var upArgs = new java.util.ArrayList<>((List<String>) up.get("args"));
+        assertTrue(upArgs.remove("-mem-ballast-size-mbs=1024"), "upstream still sets the ballast: " + upArgs);
+        assertEquals(upArgs, our.get("args"), target + ": args");
         var ourPorts = (List<Map<String, Object>>) our.get("ports");
         for (var port : (List<Map<String, Object>>) up.get("ports")) {
             assertTrue(ourPorts.stream().anyMatch(p -> p.get("name").equals(port.get("name"))
@@ -60,11 +78,12 @@ class UpstreamManifestsTest {
     void servicePortsOfUpstreamExist(String target) throws Exception {
         var upstream = (Map<String, Object>) Yaml.YAML.readValue(
                 Reference.require("tempo/microservices-v2.10.8/Service-" + target + ".yaml").toFile(), Map.class);
-        var ours = Plans.of("prod").named("kubernetes:core/v1:Service", "platform-tempo-" + target + "-service").inputs();
-        var ourPorts = (List<Map<String, Object>>) ((Map<String, Object>) ours.get("spec")).get("ports");
-        for (var port : (List<Map<String, Object>>) ((Map<String, Object>) upstream.get("spec")).get("ports")) {
-            assertTrue(ourPorts.stream().anyMatch(p -> p.get("name").equals(port.get("name"))
-                    && ((Number) p.get("port")).intValue() == ((Number) port.get("port")).intValue()), target + ": " + port);
+        for (var ours : ours(target, "kubernetes:core/v1:Service", "-service")) {
+            var ourPorts = (List<Map<String, Object>>) ((Map<String, Object>) ours.get("spec")).get("ports");
+            for (var port : (List<Map<String, Object>>) ((Map<String, Object>) upstream.get("spec")).get("ports")) {
+                assertTrue(ourPorts.stream().anyMatch(p -> p.get("name").equals(port.get("name"))
+                        && ((Number) p.get("port")).intValue() == ((Number) port.get("port")).intValue()), target + ": " + port);
+            }
         }
     }
 }

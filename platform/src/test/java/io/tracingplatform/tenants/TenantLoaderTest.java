@@ -14,6 +14,7 @@ import io.tracingplatform.config.TenantPolicy;
 import io.tracingplatform.offline.OfflineEngine;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -210,6 +211,29 @@ class TenantLoaderTest {
         problemAt("environments.dev.sampling.keepSlowerThan");
         problemAt("environments.dev.sampling.keepPercent");
         assertTrue(problemAt("environments.prod.retention").message().contains("not a duration"));
+    }
+
+    @Test
+    void aBurstSmallerThanOneGatewayRequestIsRejectedWithWhy() throws Exception {
+        project.tenant("team-a.yaml", withEnv("team-a", """
+                dev:
+                  ingestion: {rateLimitMBps: 2, burstMB: 4}
+                prod:
+                  ingestion: {burstMB: 8.4}
+                """));
+        var p = problemAt("environments.dev.ingestion.burstMB");
+        assertTrue(p.file().endsWith("team-a.yaml"), p.describe());
+        assertTrue(p.message().contains("below 8.388608") && p.message().contains("8 MiB") && p.message().contains("refuses"), p.describe());
+        assertTrue(problems().stream().noneMatch(x -> x.field().equals("environments.prod.ingestion.burstMB")), "8.4 MB holds one request");
+    }
+
+    @Test
+    void aStackDefaultBurstSmallerThanOneGatewayRequestIsRejected() throws Exception {
+        var f = project.root.resolve("stacks/Pulumi.dev.yaml");
+        Files.writeString(f, Files.readString(f).replace("burstMB: 10,", "burstMB: 4,"));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> io.tracingplatform.App.load(project.layout, StackFiles.read(project.layout, "dev")));
+        assertTrue(e.getMessage().contains("tracing-platform:tenantDefaults.ingestion.burstMB") && e.getMessage().contains("8 MiB"), e.getMessage());
     }
 
     @Test

@@ -43,7 +43,7 @@ class TenantSchemaTest {
             environments:
               dev:
                 retention: 7d
-                ingestion: {rateLimitMBps: 2.5, burstMB: 5, maxTracesPerUser: 1000}
+                ingestion: {rateLimitMBps: 2.5, burstMB: 10, maxTracesPerUser: 1000}
                 sampling: {keepErrors: true, keepSlowerThan: 2s, keepPercent: 10}
                 metricsGenerator: {spanMetrics: true, serviceGraphs: false, maxActiveSeries: 100}
                 grafana: {viewers: [g1], editors: [g2]}

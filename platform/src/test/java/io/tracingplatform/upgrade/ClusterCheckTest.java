@@ -40,9 +40,15 @@ class ClusterCheckTest {
     int ingesters;
     String ringState = "ACTIVE";
 
+    /** The test runs against prod with tempo.zones set (one ingester StatefulSet per zone), not the repository's prod. */
+    @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+    @java.lang.annotation.Target(java.lang.annotation.ElementType.METHOD)
+    @interface WithZones {}
+
     @BeforeEach
-    void givenTheClusterThePlanDescribes() {
-        plan = Plans.of("prod");
+    void givenTheClusterThePlanDescribes(org.junit.jupiter.api.TestInfo test) {
+        boolean zones = test.getTestMethod().map(m -> m.isAnnotationPresent(WithZones.class)).orElse(false);
+        plan = zones ? Plans.zoned("prod") : Plans.of("prod");
         for (String crd : ClusterCheck.requiredCrds(plan)) {
             String plural = crd.substring(0, crd.indexOf('.'));
             String group = crd.substring(crd.indexOf('.') + 1);
@@ -70,7 +76,7 @@ class ClusterCheckTest {
                 // The gateway's replicas are its HPA's (none in the spec); the API server shows the HPA's choice.
                 if (s.getSpec().getReplicas() == null) s.getSpec().setReplicas(2);
                 int replicas = s.getSpec().getReplicas();
-                if (s.getMetadata().getName().equals("ingester")) ingesters = replicas;
+                if (s.getMetadata().getName().startsWith("ingester")) ingesters += replicas; // one StatefulSet, or one per zone
                 s.setStatus(new StatefulSetStatusBuilder().withReplicas(replicas).withReadyReplicas(replicas)
                         .withUpdatedReplicas(replicas).withCurrentRevision("r1").withUpdateRevision("r1").build());
                 client.resource(s).create();
@@ -116,12 +122,25 @@ class ClusterCheckTest {
         var findings = check();
         assertEquals(List.of(), findings.stream().filter(f -> f.status() != ClusterCheck.Status.OK).toList());
         assertTrue(findings.stream().anyMatch(f -> f.check().equals("ring") && f.message().equals(ingesters + " ingesters ACTIVE")), findings.toString());
-        assertEquals(10, findings.stream().filter(f -> f.check().equals("workload")).count(), "every Deployment and StatefulSet of the plan");
+        assertTrue(findings.stream().anyMatch(f -> f.object().equals("StatefulSet tracing/ingester")), "prod keeps its one ingester StatefulSet");
+        assertEquals(11, findings.stream().filter(f -> f.check().equals("workload")).count(), "every Deployment and StatefulSet of the plan (vulture too)");
         assertEquals(java.util.Set.of("servicemonitors.monitoring.coreos.com", "prometheusrules.monitoring.coreos.com",
                 "instrumentations.opentelemetry.io"), ClusterCheck.requiredCrds(plan), "prod uses both operators");
         var out = new StringWriter();
         assertEquals(0, ClusterCheck.write(findings, "prod", "2026.08", false, new PrintWriter(out)));
         assertTrue(out.toString().contains("No problems."), out.toString());
+    }
+
+    @Test
+    @WithZones
+    void aHealthyClusterWithZonesPassesAndTheRingHoldsEveryZone() {
+        var findings = check();
+        assertEquals(List.of(), findings.stream().filter(f -> f.status() != ClusterCheck.Status.OK).toList());
+        int perZone = client.apps().statefulSets().inNamespace(NS).withName("ingester-zone-a").get().getSpec().getReplicas();
+        assertEquals(3 * perZone, ingesters, "the ring holds the three zones' ingesters");
+        assertTrue(findings.stream().anyMatch(f -> f.check().equals("ring") && f.message().equals(ingesters + " ingesters ACTIVE")), findings.toString());
+        assertEquals(13, findings.stream().filter(f -> f.check().equals("workload")).count(), "every Deployment and StatefulSet of the plan (three ingester zones, vulture)");
+        assertTrue(findings.stream().noneMatch(f -> f.object().equals("StatefulSet tracing/ingester")), "the zones replace the single StatefulSet");
     }
 
     @Test
@@ -135,12 +154,34 @@ class ClusterCheckTest {
         var workload = problems.get(0);
         assertEquals("StatefulSet tracing/ingester", workload.object());
         assertEquals((ingesters - 1) + "/" + ingesters + " ready, " + ingesters + " updated", workload.message());
-        assertTrue(workload.fix().contains("kubectl -n tracing rollout status statefulset/ingester"), workload.fix());
+        assertTrue(workload.fix().contains("kubectl -n tracing rollout status statefulset/ingester;"), workload.fix());
         assertEquals("ring", problems.get(1).check());
         assertTrue(problems.get(1).message().contains("ingester-" + (ingesters - 1) + " LEAVING"), problems.get(1).message());
         var out = new StringWriter();
         assertEquals(2, ClusterCheck.write(problems, "prod", "2026.08", false, new PrintWriter(out)));
         assertTrue(out.toString().contains("do: kubectl -n tracing rollout status statefulset/ingester"), out.toString());
+    }
+
+    @Test
+    @WithZones
+    void anIngesterNotReadyInOneZoneIsAProblemWithWhatToDo() {
+        // one ingester StatefulSet per zone: zone a loses a pod
+        var ingester = client.apps().statefulSets().inNamespace(NS).withName("ingester-zone-a").get();
+        int zoneA = ingester.getSpec().getReplicas();
+        ingester.getStatus().setReadyReplicas(zoneA - 1);
+        client.resource(ingester).updateStatus();
+        ringState = "LEAVING";
+        var problems = problems();
+        assertEquals(2, problems.size(), problems.toString());
+        var workload = problems.get(0);
+        assertEquals("StatefulSet tracing/ingester-zone-a", workload.object());
+        assertEquals((zoneA - 1) + "/" + zoneA + " ready, " + zoneA + " updated", workload.message());
+        assertTrue(workload.fix().contains("kubectl -n tracing rollout status statefulset/ingester-zone-a"), workload.fix());
+        assertEquals("ring", problems.get(1).check());
+        assertTrue(problems.get(1).message().contains("ingester-" + (ingesters - 1) + " LEAVING"), problems.get(1).message());
+        var out = new StringWriter();
+        assertEquals(2, ClusterCheck.write(problems, "prod", "2026.08", false, new PrintWriter(out)));
+        assertTrue(out.toString().contains("do: kubectl -n tracing rollout status statefulset/ingester-zone-a"), out.toString());
     }
 
     @Test

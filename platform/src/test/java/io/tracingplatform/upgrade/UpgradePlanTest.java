@@ -34,10 +34,20 @@ class UpgradePlanTest {
     static final Map<String, Plan> PLANS = new ConcurrentHashMap<>();
 
     static PlatformInputs inputs(String stack, String release) {
-        var raw = StackFiles.read(Plans.LAYOUT, stack);
+        return inputs(Plans.LAYOUT, stack, release);
+    }
+
+    static PlatformInputs inputs(io.tracingplatform.config.ProjectLayout layout, String stack, String release) {
+        var raw = StackFiles.read(layout, stack);
         var values = new LinkedHashMap<>(raw.values());
         values.put("release", release);
-        return App.load(Plans.LAYOUT, new RawConfig(raw.stack(), raw.file(), values, raw.document(), raw.offline()));
+        return App.load(layout, new RawConfig(raw.stack(), raw.file(), values, raw.document(), raw.offline()));
+    }
+
+    /** {@code stack} with tempo.zones set (Plans.zonedLayout), at {@code release}. */
+    static Plan zonedPlan(String stack, String release) {
+        return PLANS.computeIfAbsent(stack + " with zones@" + release,
+                k -> OfflineEngine.plan(inputs(Plans.zonedLayout(), stack, release)));
     }
 
     static Plan plan(String stack, String release) {
@@ -61,7 +71,8 @@ class UpgradePlanTest {
         assertEquals(Map.of(
                 "tempo", "grafana/tempo:2.10.5 -> grafana/tempo:2.10.8",
                 "otelcolContrib", "otel/opentelemetry-collector-contrib:0.140.1 -> otel/opentelemetry-collector-contrib:0.159.0",
-                "grafana", "grafana/grafana:12.4.6 -> grafana/grafana:12.4.10"), images);
+                "grafana", "grafana/grafana:12.4.6 -> grafana/grafana:12.4.10",
+                "tempoVulture", "grafana/tempo-vulture:2.10.5 -> grafana/tempo-vulture:2.10.8"), images);
         assertEquals(List.of("tempo-2.10.6-opencensus-receiver-removed", "otelcol-0.159-removed-components"),
                 r.rules().stream().map(UpgradePlanner.RuleResult::id).toList(), "only the rules this upgrade crosses");
         assertTrue(r.rules().stream().allMatch(UpgradePlanner.RuleResult::handled), r.rules().toString());
@@ -110,6 +121,32 @@ class UpgradePlanTest {
             }
         }
         assertEquals(6, CATALOG.inForce(CATALOG.latest()).size(), "all six rules are in force at the latest release");
+    }
+
+    /**
+     * A stack that opted in to per-zone ingesters: the rules about tempo-ingester read zone a's config (the zones
+     * differ only in their ring zone), every rule holds at every release, a release change replaces none of the zone
+     * StatefulSets and restarts them in the ingesters' stage.
+     */
+    @Test
+    void aStackWithZonesIsCheckedAndRolledOutLikeOneWithASingleIngesterStatefulSet() {
+        var latest = zonedPlan("prod", CATALOG.latest().name());
+        var ingester = RuleChecks.configDocument(latest, "tempo-ingester", "tempo.yaml");
+        assertTrue(ingester != null, "tempo-ingester answers from tempo-ingester-zone-a");
+        assertEquals(Plans.ZONES.get(0), ingester.at("/ingester/lifecycler/availability_zone").asText());
+        for (Release release : CATALOG.all()) {
+            for (var rule : CATALOG.inForce(release)) {
+                assertEquals(List.of(), RuleChecks.failures(rule, zonedPlan("prod", release.name()), tenants("prod")),
+                        "prod with zones at " + release.name() + ": " + rule.id());
+            }
+        }
+        var r = UpgradePlanner.compare("prod", CATALOG.find("2026.08").orElseThrow(), CATALOG.find("2026.11").orElseThrow(),
+                zonedPlan("prod", "2026.08"), zonedPlan("prod", "2026.11"), tenants("prod"), CATALOG);
+        assertEquals(List.of(), r.replacements());
+        assertEquals(List.of(), r.blockers());
+        var ingesters = r.rollout().stream().filter(st -> st.what().equals("Tempo ingesters, one pod at a time")).findFirst().orElseThrow();
+        assertEquals(List.of("platform-tempo-ingester-zone-a", "platform-tempo-ingester-zone-b", "platform-tempo-ingester-zone-c"),
+                ingesters.resources().stream().sorted().toList());
     }
 
     @Test

@@ -20,14 +20,14 @@ public final class Compactor implements TempoTarget {
 
     @Override
     public TempoConfig config(TempoConfig base, TempoPlan.Context ctx) {
-        return base.withCompactor(new TempoConfig.Compactor(
+        return base.toBuilder().compactor(new TempoConfig.Compactor(
                 new TempoConfig.Compaction(Durations.toGo(ctx.defaultRetention()), "1h"),
-                new TempoConfig.Ring(null, new TempoConfig.Kvstore("memberlist"))));
+                TempoConfig.Ring.memberlist())).build();
     }
 
     @Override
     public WorkloadSpec workload(TempoPlan.Context ctx) {
-        return new WorkloadSpec(name(), false, ctx.size(name()), WorkloadSpec.tempoArgs(name()),
+        return new WorkloadSpec(name(), false, ctx.size(name()),
                 Map.of("prom-metrics", WorkloadSpec.HTTP, "gossip", WorkloadSpec.GOSSIP),
                 Map.of("compactor-prom-metrics", WorkloadSpec.HTTP),
                 Optional.empty(), 60, true, true, false, false);

@@ -23,23 +23,23 @@ public final class MetricsGenerator implements TempoTarget {
 
     @Override
     public TempoConfig config(TempoConfig base, TempoPlan.Context ctx) {
-        return base.withMetricsGenerator(new TempoConfig.MetricsGenerator(
+        return base.toBuilder().metricsGenerator(new TempoConfig.MetricsGenerator(
                 new TempoConfig.GeneratorStorage("/var/tempo/generator_wal",
                         List.of(new TempoConfig.RemoteWrite(ctx.settings().prometheusRemoteWriteUrl(), true))),
-                new TempoConfig.Ring(null, new TempoConfig.Kvstore("memberlist")),
+                TempoConfig.Ring.memberlist(),
                 // The tenant as a label of every span-metrics and service-graph series (Tempo docs, metrics-generator
                 // configuration: registry.inject_tenant_id_as). A single-tenant Prometheus (the local stack) holds
                 // every tenant's series: without it, two tenants' services of the same name are one series. In a
                 // multi-tenant store it is one constant value per tenant: no extra series.
-                new TempoConfig.Registry(TENANT_LABEL)));
+                new TempoConfig.Registry(TENANT_LABEL))).build();
     }
 
     @Override
     public WorkloadSpec workload(TempoPlan.Context ctx) {
-        return new WorkloadSpec(name(), true, ctx.size(name()), WorkloadSpec.tempoArgs(name()),
+        return new WorkloadSpec(name(), true, ctx.size(name()),
                 Map.of("prom-metrics", WorkloadSpec.HTTP, "grpc", WorkloadSpec.GRPC, "gossip", WorkloadSpec.GOSSIP),
                 Map.of("metrics-generator-prom-metrics", WorkloadSpec.HTTP),
                 Optional.of(new WorkloadSpec.Volume("metrics-generator-data", ctx.settings().generatorWalSize(), "/var/tempo")),
-                60, true, false, false, true);
+                60, true, true, false, true);
     }
 }

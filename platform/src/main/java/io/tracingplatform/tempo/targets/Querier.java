@@ -16,13 +16,13 @@ public final class Querier implements TempoTarget {
 
     @Override
     public TempoConfig config(TempoConfig base, TempoPlan.Context ctx) {
-        return base.withQuerier(new TempoConfig.Querier(new TempoConfig.FrontendWorker(
-                "query-frontend-discovery." + ctx.namespace() + ".svc.cluster.local.:" + WorkloadSpec.GRPC)));
+        return base.toBuilder().querier(new TempoConfig.Querier(new TempoConfig.FrontendWorker(
+                "query-frontend-discovery." + ctx.namespace() + ".svc.cluster.local.:" + WorkloadSpec.GRPC))).build();
     }
 
     @Override
     public WorkloadSpec workload(TempoPlan.Context ctx) {
-        return new WorkloadSpec(name(), false, ctx.size(name()), WorkloadSpec.tempoArgs(name()),
+        return new WorkloadSpec(name(), false, ctx.size(name()),
                 Map.of("prom-metrics", WorkloadSpec.HTTP, "grpc", WorkloadSpec.GRPC, "gossip", WorkloadSpec.GOSSIP),
                 Map.of("querier-prom-metrics", WorkloadSpec.HTTP),
                 Optional.empty(), 30, true, true, true, true);
