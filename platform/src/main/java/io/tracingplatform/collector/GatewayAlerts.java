@@ -1,6 +1,6 @@
 package io.tracingplatform.collector;
 
-import java.util.LinkedHashMap;
+import io.tracingplatform.k8s.Alerts;
 import java.util.List;
 import java.util.Map;
 
@@ -16,45 +16,30 @@ public final class GatewayAlerts {
     public static Map<String, Object> ruleGroups(String namespace, String environment) {
         String ns = "namespace=\"" + namespace + "\"";
         var rules = List.of(
-                alert("GatewayQueueFilling",
+                new Alerts.Rule("GatewayQueueFilling",
                         "max by (pod, exporter) (otelcol_exporter_queue_size{" + ns + "} / otelcol_exporter_queue_capacity{" + ns + "}) > 0.8",
                         "10m", "warning",
                         "Gateway {{ $labels.pod }}: the queue of {{ $labels.exporter }} is over 80% full.",
                         "Tempo is down or throttles this tenant; when the queue is full the gateway refuses the tenant's spans. Check the tenant's limits and Tempo's distributors.",
                         "gateway-queue-filling"),
-                alert("GatewayEnqueueFailures",
+                new Alerts.Rule("GatewayEnqueueFailures",
                         "sum by (pod, exporter) (rate(otelcol_exporter_enqueue_failed_spans_total{" + ns + "}[5m])) > 0",
                         "5m", "critical",
                         "Gateway {{ $labels.pod }} refuses spans for {{ $labels.exporter }}: its queue is full.",
                         "Senders get errors and retry or drop. Find why the queue does not drain (Tempo refusing, distributors down) or give the gateway a larger queue volume.",
                         "gateway-queue-filling"),
-                alert("GatewaySendFailures",
+                new Alerts.Rule("GatewaySendFailures",
                         "sum by (exporter) (rate(otelcol_exporter_send_failed_spans_total{" + ns + "}[5m])) > 0",
                         "15m", "warning",
                         "The gateway fails to deliver spans of {{ $labels.exporter }} to Tempo.",
                         "Spans given up after an hour of retries are lost. Check Tempo's distributors and the tenant's limits (TempoSpansRefused).",
                         "ingestion-refused"),
-                alert("GatewayRefusedSpans",
+                new Alerts.Rule("GatewayRefusedSpans",
                         "sum by (pod, receiver) (rate(otelcol_receiver_refused_spans_total{" + ns + "}[5m])) > 0",
                         "10m", "warning",
                         "Gateway {{ $labels.pod }} refuses spans at its receiver.",
                         "The memory limiter or a full queue pushes back on senders. Scale the gateway (gateway.maxReplicas) or check Tempo.",
                         "gateway-queue-filling"));
-        var group = new LinkedHashMap<String, Object>();
-        group.put("name", "tracing-platform-gateway-" + environment);
-        group.put("rules", rules);
-        return Map.of("groups", List.of(group));
-    }
-
-    private static Map<String, Object> alert(String name, String expr, String duration, String severity, String summary,
-                                             String description, String anchor) {
-        var rule = new LinkedHashMap<String, Object>();
-        rule.put("alert", name);
-        rule.put("expr", expr);
-        rule.put("for", duration);
-        rule.put("labels", Map.of("severity", severity, "component", "gateway"));
-        rule.put("annotations", Map.of("summary", summary, "description", description,
-                "runbook_url", "runbooks/incidents.md#" + anchor));
-        return rule;
+        return Alerts.group("tracing-platform-gateway-" + environment, "gateway", rules);
     }
 }
