@@ -1,6 +1,6 @@
 package io.tracingplatform.grafana;
 
-import java.util.LinkedHashMap;
+import io.tracingplatform.k8s.Alerts;
 import java.util.List;
 import java.util.Map;
 
@@ -21,20 +21,13 @@ public final class GrafanaAlerts {
         String sel = "namespace=\"" + namespace + "\", job_name=~\"" + GrafanaPlan.SYNC + "-.+\"";
         // Failed Jobs stay listed (failedJobsHistoryLimit), so only recent ones count; the Job of `pulumi up` and the
         // CronJob's both match the name.
-        var rule = new LinkedHashMap<String, Object>();
-        rule.put("alert", "GrafanaOrgSyncFailed");
-        rule.put("expr", "max by (job_name) (kube_job_failed{" + sel + ", condition=\"true\"}) == 1"
-                + " and on (job_name) (time() - max by (job_name) (kube_job_created{" + sel + "})) < " + RECENT_SECONDS);
-        rule.put("for", "0m");
-        rule.put("labels", Map.of("severity", "warning", "component", "grafana"));
-        rule.put("annotations", Map.of(
-                "summary", "The Grafana organisation sync Job {{ $labels.job_name }} failed.",
-                "description", "Some tenant organisations are not in sync (new tenants get no organisation, drift stays). "
+        return Alerts.group("tracing-platform-grafana-" + environment, "grafana", List.of(new Alerts.Rule("GrafanaOrgSyncFailed",
+                "max by (job_name) (kube_job_failed{" + sel + ", condition=\"true\"}) == 1"
+                        + " and on (job_name) (time() - max by (job_name) (kube_job_created{" + sel + "})) < " + RECENT_SECONDS,
+                "0m", "warning",
+                "The Grafana organisation sync Job {{ $labels.job_name }} failed.",
+                "Some tenant organisations are not in sync (new tenants get no organisation, drift stays). "
                         + "Its log names each failed organisation and why: kubectl logs job/{{ $labels.job_name }}.",
-                "runbook_url", "runbooks/incidents.md#org-sync-failed"));
-        var group = new LinkedHashMap<String, Object>();
-        group.put("name", "tracing-platform-grafana-" + environment);
-        group.put("rules", List.of(rule));
-        return Map.of("groups", List.of(group));
+                "org-sync-failed")));
     }
 }
