@@ -63,6 +63,9 @@ import io.tracingplatform.k8s.Workloads;
 import com.pulumi.kubernetes.autoscaling.v2.inputs.HPAScalingRulesArgs;
 import com.pulumi.kubernetes.autoscaling.v2.inputs.HorizontalPodAutoscalerBehaviorArgs;
 import com.pulumi.kubernetes.core.v1.inputs.EnvVarArgs;
+import com.pulumi.kubernetes.core.v1.inputs.EnvVarSourceArgs;
+import com.pulumi.kubernetes.core.v1.inputs.KeyToPathArgs;
+import com.pulumi.kubernetes.core.v1.inputs.SecretKeySelectorArgs;
 import com.pulumi.kubernetes.core.v1.inputs.TopologySpreadConstraintArgs;
 import io.tracingplatform.config.ModelNumbers;
 import java.util.List;
@@ -78,6 +81,8 @@ import java.util.TreeMap;
 public final class GatewayCluster extends KubernetesComponent {
     public static final String TYPE = "tracing-platform:collector:GatewayCluster";
     public static final String HTPASSWD_SECRET = "otel-gateway-htpasswd";
+    /** The gateway's credential at the sampling tier: its password (gateway env) and the sampler's htpasswd. */
+    public static final String SAMPLER_AUTH_SECRET = "otel-sampler-auth";
     static final int UID = 10001; // the otelcol-contrib image's user
 
 
@@ -102,7 +107,7 @@ public final class GatewayCluster extends KubernetesComponent {
         // The htpasswd file is read at start: a change of tenants or generation must roll the pods too.
         String rollKey = Monitoring.configHash(plan.gatewayYaml() + "|" + String.join(",", plan.tenants()) + "|" + generation);
         // The HPA owns the gateway's replica count (null here): a replicas field would reset every scale-out at each up.
-        collector(GatewayPlan.GATEWAY, "gateway", plan.gatewayYaml(), rollKey, null, true, settings);
+        collector(GatewayPlan.GATEWAY, "gateway", plan.gatewayYaml(), rollKey, null, true, plan.samplerYaml().isPresent(), settings);
         var ports = new TreeMap<String, Integer>();
         ports.put("otlp-grpc", GatewayPlan.OTLP_GRPC);
         ports.put("otlp-http", GatewayPlan.OTLP_HTTP);
@@ -115,8 +120,16 @@ public final class GatewayCluster extends KubernetesComponent {
         g.ingressHost().ifPresent(host -> ingress(host, g.ingressClassName(), g.ingressTlsSecret().orElseThrow()));
 
         if (plan.samplerYaml().isPresent()) {
+            var seed = settings.credentialSeed().output();
+            new Secret(Names.child(name, "sampler-auth"), SecretArgs.builder()
+                    .metadata(meta(SAMPLER_AUTH_SECRET, "sampler"))
+                    .type("Opaque")
+                    .stringData(seed.applyValue(sd -> Map.of("password", GatewayCredentials.samplerPassword(sd),
+                            "htpasswd", GatewayCredentials.samplerHtpasswd(sd))))
+                    .build(), CustomResourceOptions.builder().parent(this).provider(providers.kubernetes())
+                            .additionalSecretOutputs(List.of("stringData", "data")).build());
             collector(GatewayPlan.SAMPLER, "sampler", plan.samplerYaml().get(), Monitoring.configHash(plan.samplerYaml().get()),
-                    g.samplerReplicas(), false, settings);
+                    g.samplerReplicas(), false, true, settings);
             // Headless: the load-balancing exporter resolves every sampler pod and keeps each trace on one.
             service(GatewayPlan.SAMPLER, "sampler", Map.of("otlp-grpc", GatewayPlan.OTLP_GRPC, "metrics", GatewayPlan.METRICS), true);
             if (g.samplerReplicas() > 1) disruptionBudget(GatewayPlan.SAMPLER, "sampler");
@@ -141,8 +154,13 @@ public final class GatewayCluster extends KubernetesComponent {
         return meta(GatewayPlan.GATEWAY, objectName, component);
     }
 
+    /**
+     * @param authenticated whether teams send here (the tenants' htpasswd is mounted)
+     * @param samplerAuth the gateway: its password at the sampler as an environment variable; the sampler: the
+     *     gateway's htpasswd entry, mounted
+     */
     private void collector(String objectName, String component, String yaml, String rollKey, Integer replicas,
-                           boolean authenticated, StackSettings settings) {
+                           boolean authenticated, boolean samplerAuth, StackSettings settings) {
         var g = settings.gateway();
         new ConfigMap(Names.child(name, component + "-config"), ConfigMapArgs.builder()
                 .metadata(meta(objectName, component)).data(Map.of("collector.yaml", yaml)).build(), opts);
@@ -155,6 +173,16 @@ public final class GatewayCluster extends KubernetesComponent {
         if (authenticated) {
             mounts.add(VolumeMountArgs.builder().name("auth").mountPath("/etc/otelcol/auth").readOnly(true).build());
             volumes.add(VolumeArgs.builder().name("auth").secret(SecretVolumeSourceArgs.builder().secretName(HTPASSWD_SECRET).build()).build());
+        }
+        var env = new java.util.ArrayList<EnvVarArgs>(List.of(EnvVarArgs.builder().name("GOMEMLIMIT")
+                .value(String.valueOf((long) (ModelNumbers.bytes(g.memoryLimit()) * 0.85))).build()));
+        if (samplerAuth && authenticated) {
+            env.add(EnvVarArgs.builder().name(GatewayPlan.SAMPLER_PASSWORD_ENV).valueFrom(EnvVarSourceArgs.builder()
+                    .secretKeyRef(SecretKeySelectorArgs.builder().name(SAMPLER_AUTH_SECRET).key("password").build()).build()).build());
+        } else if (samplerAuth) {
+            mounts.add(VolumeMountArgs.builder().name("sampler-auth").mountPath("/etc/otelcol/sampler-auth").readOnly(true).build());
+            volumes.add(VolumeArgs.builder().name("sampler-auth").secret(SecretVolumeSourceArgs.builder()
+                    .secretName(SAMPLER_AUTH_SECRET).items(KeyToPathArgs.builder().key("htpasswd").path("htpasswd").build()).build()).build());
         }
         var health = HTTPGetActionArgs.builder().path("/").port(GatewayPlan.HEALTH).build();
         var container = ContainerArgs.builder()
@@ -170,9 +198,9 @@ public final class GatewayCluster extends KubernetesComponent {
                 .startupProbe(ProbeArgs.builder().httpGet(health).periodSeconds(5).failureThreshold(60).build())
                 .readinessProbe(ProbeArgs.builder().httpGet(health).periodSeconds(10).failureThreshold(3).build())
                 .livenessProbe(ProbeArgs.builder().httpGet(health).periodSeconds(20).failureThreshold(6).build())
-                // The Go runtime collects before the container's limit, not after (85%; memory_limiter refuses at 80%).
-                .env(EnvVarArgs.builder().name("GOMEMLIMIT")
-                        .value(String.valueOf((long) (ModelNumbers.bytes(g.memoryLimit()) * 0.85))).build())
+                // GOMEMLIMIT: the Go runtime collects before the container's limit, not after (85%; memory_limiter
+                // refuses at 80%).
+                .env(env)
                 .resources(Workloads.resources(g.cpu(), g.memory(), g.cpuLimit(), g.memoryLimit()))
                 .securityContext(Hardening.container())
                 .volumeMounts(mounts)
@@ -261,7 +289,7 @@ public final class GatewayCluster extends KubernetesComponent {
                 .spec(Workloads.tlsIngress(host, "/v1/traces", GatewayPlan.GATEWAY, "otlp-http", className, tlsSecret)).build(), opts);
     }
 
-    /** The sampler has no authentication of its own: only gateway pods may reach it. */
+    /** Only gateway pods may reach the sampler (it also authenticates them: this holds where NetworkPolicy is not enforced). */
     private void samplerOnlyFromGateway() {
         new NetworkPolicy(Names.child(name, "sampler-ingress"), NetworkPolicyArgs.builder()
                 .metadata(meta(GatewayPlan.SAMPLER, "sampler"))

@@ -23,6 +23,19 @@ public final class GatewayCredentials {
         return DerivedCredentials.hmacHex(seed, "gateway/tenant/" + tenant + "/generation/" + generation);
     }
 
+    /** The user the gateway authenticates as to the sampling tier. */
+    public static final String SAMPLER_USER = "gateway";
+
+    /** The gateway's password at the sampling tier: HMAC(seed, "gateway/sampler"), rotated with the seed. */
+    public static String samplerPassword(String seed) {
+        return DerivedCredentials.hmacHex(seed, "gateway/sampler");
+    }
+
+    /** The sampling tier's htpasswd: the gateway only. */
+    public static String samplerHtpasswd(String seed) {
+        return SAMPLER_USER + ":{SHA}" + sha1Base64(samplerPassword(seed)) + "\n";
+    }
+
     /** One htpasswd line per tenant, sorted. */
     public static String htpasswd(String seed, List<String> tenants, int generation) {
         var sb = new StringBuilder();

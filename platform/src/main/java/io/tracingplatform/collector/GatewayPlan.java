@@ -39,6 +39,10 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
     public static final String SAMPLER = "otel-sampler";
     public static final String TENANT_ATTRIBUTE = "tracing.tenant";
     public static final String HTPASSWD_PATH = "/etc/otelcol/auth/htpasswd";
+    /** Where the sampler finds the gateway's htpasswd entry (its auth Secret, mounted). */
+    public static final String SAMPLER_HTPASSWD_PATH = "/etc/otelcol/sampler-auth/htpasswd";
+    /** The gateway's environment variable holding its password at the sampler (from the same Secret). */
+    public static final String SAMPLER_PASSWORD_ENV = "SAMPLER_PASSWORD";
     public static final String QUEUE_DIR = "/var/lib/otelcol/queue";
     public static final int OTLP_GRPC = 4317;
     public static final int OTLP_HTTP = 4318;
@@ -91,7 +95,11 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
         if (!sampling.isEmpty()) {
             var sm = new CollectorConfig();
             String in = "traces/sample";
-            sm.receiver("otlp", Map.of("protocols", Map.of("grpc", Map.of("endpoint", "0.0.0.0:" + OTLP_GRPC))));
+            // The sampler authenticates its sender too: without NetworkPolicy enforcement any pod could otherwise
+            // write any tenant's traces here. Only the gateway's credential is in its htpasswd.
+            sm.extension("basicauth/gateway", Map.of("htpasswd", Map.of("file", SAMPLER_HTPASSWD_PATH)));
+            sm.receiver("otlp", Map.of("protocols", Map.of("grpc", Map.of("endpoint", "0.0.0.0:" + OTLP_GRPC,
+                    "auth", Map.of("authenticator", "basicauth/gateway")))));
             sm.addReceiver(in, "otlp");
             tailSampling(sm, in, sampling);
             var ids = sampling.stream().map(Tenant::id).toList();
@@ -251,9 +259,12 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
         c.addReceiver(pipeline, router);
         c.addExporter(from, router);
         persistentQueue(c);
+        c.extension("basicauth/sampler", Map.of("client_auth", Map.of("username", GatewayCredentials.SAMPLER_USER,
+                "password", "${env:" + SAMPLER_PASSWORD_ENV + "}")));
         c.exporter("loadbalancing/sampler", Map.of(
                 "routing_key", "traceID",
-                "protocol", Map.of("otlp", Map.of("tls", Map.of("insecure", true))),
+                "protocol", Map.of("otlp", Map.of("tls", Map.of("insecure", true),
+                        "auth", Map.of("authenticator", "basicauth/sampler"))),
                 // A string: contrib's loadbalancingexporter DNSResolver declares `Port string` and the collector decodes
                 // without weak typing, so an int stops the gateway at start (otelcol validate, real-server suite).
                 "resolver", Map.of("dns", Map.of("hostname", samplerHost, "port", String.valueOf(OTLP_GRPC))),

@@ -31,6 +31,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CollectorRealTest {
     static final String PROGRAM = "otelcol";
     static final Path WORK = Path.of("platform", "target", "real", "otelcol");
+    /** What a gateway pod gets from Secrets as environment variables (a Laptop mapping: values of a test seed). */
+    static final Map<String, String> POD_ENV = Map.of(io.tracingplatform.collector.GatewayPlan.SAMPLER_PASSWORD_ENV,
+            io.tracingplatform.collector.GatewayCredentials.samplerPassword("real-suite-seed"));
 
     static Stream<Arguments> configs() {
         var args = new ArrayList<Arguments>();
@@ -126,7 +129,7 @@ class CollectorRealTest {
         Path bin = otelcol(stack, "otelcol.start", file.toString());
         try (var proc = Proc.start(stack + "-" + part, List.of(bin.toString(),
                 "--config=file:" + file.toAbsolutePath(), "--config=file:" + laptop.overlay().toAbsolutePath()),
-                Map.of(), WORK.resolve(stack))) {
+                POD_ENV, WORK.resolve(stack))) {
             String health = "http://127.0.0.1:" + laptop.healthPort() + "/";
             boolean healthy;
             String detail;
@@ -147,7 +150,7 @@ class CollectorRealTest {
             Laptop.put(overlay, List.of("receivers", "otlp", "protocols", "grpc", "endpoint"), "127.0.0.1:" + taken.getLocalPort());
             Files.writeString(busy.overlay(), Yaml.toYaml(overlay));
             try (var proc = Proc.start(stack + "-" + part + "-busy", List.of(bin.toString(), "--config=file:" + file.toAbsolutePath(),
-                    "--config=file:" + busy.overlay().toAbsolutePath()), Map.of(), WORK.resolve(stack))) {
+                    "--config=file:" + busy.overlay().toAbsolutePath()), POD_ENV, WORK.resolve(stack))) {
                 boolean healthy;
                 try {
                     proc.awaitHttp200("http://127.0.0.1:" + busy.healthPort() + "/", Duration.ofSeconds(20));

@@ -81,8 +81,10 @@ class GatewayTrafficRealTest {
     }
 
     Proc startGateway(String name) {
+        // The pod's environment: its password at the sampler comes from the otel-sampler-auth Secret.
         var p = Proc.start(name, List.of(bin.toString(), "--config=file:" + config.toAbsolutePath(),
-                "--config=file:" + laptop.overlay().toAbsolutePath()), Map.of(), WORK);
+                "--config=file:" + laptop.overlay().toAbsolutePath()),
+                Map.of(io.tracingplatform.collector.GatewayPlan.SAMPLER_PASSWORD_ENV, GatewayCredentials.samplerPassword(SEED)), WORK);
         p.awaitHttp200("http://127.0.0.1:" + laptop.healthPort() + "/", Duration.ofSeconds(60));
         return p;
     }
@@ -211,6 +213,30 @@ class GatewayTrafficRealTest {
         var missing = names.stream().filter(n -> !exposition.contains("\n" + n + "{")).toList();
         Checks.judged("gateway.alert-metrics", "otelcol", version, STACK, "metrics read by GatewayAlerts: " + names, ACCEPT,
                 missing.isEmpty() && !names.isEmpty(), missing.isEmpty() ? "all exported" : "not exported: " + missing);
+    }
+
+    /** The sampling tier accepts only the gateway: no credential or a tenant's is refused, the gateway's accepted. */
+    @Test
+    @Order(5)
+    void theSamplerAcceptsOnlyTheGateway() throws IOException {
+        Path samplerConfig = Rendered.of(STACK).resolve("config/otel-sampler/collector.yaml");
+        Assumptions.assumeTrue(Files.exists(samplerConfig), "the prod stack has no sampling tier");
+        var run = Laptop.collector(CollectorRealTest.read(samplerConfig), WORK.resolve("sampler"),
+                GatewayCredentials.samplerHtpasswd(SEED), "127.0.0.1:" + sinkPort);
+        try (var sampler = Proc.start("sampler", List.of(bin.toString(), "--config=file:" + samplerConfig.toAbsolutePath(),
+                "--config=file:" + run.overlay().toAbsolutePath()), Map.of(), WORK)) {
+            sampler.awaitHttp200("http://127.0.0.1:" + run.healthPort() + "/", Duration.ofSeconds(60));
+            int port = run.receiverPorts().get("otlp/grpc");
+            var cases = new java.util.LinkedHashMap<String, String>();
+            cases.put("no credential", null);
+            cases.put("a tenant's credential", GatewayCredentials.authorization(direct, GatewayCredentials.password(SEED, direct, generation)));
+            for (var c : cases.entrySet()) {
+                String code = OtlpSink.export(port, c.getValue());
+                Checks.judged("sampler.auth", "otelcol", version, STACK, c.getKey(), REJECT, !code.equals("UNAUTHENTICATED"), "gRPC " + code);
+            }
+            String ok = OtlpSink.export(port, GatewayCredentials.authorization(GatewayCredentials.SAMPLER_USER, GatewayCredentials.samplerPassword(SEED)));
+            Checks.judged("sampler.auth", "otelcol", version, STACK, "the gateway's credential", ACCEPT, ok.equals("OK"), "gRPC " + ok);
+        }
     }
 
     int send(String user, String password, Map<String, String> headers, String json) {

@@ -72,6 +72,7 @@ public final class Laptop {
                         }
                     }
                     case "basicauth" -> {
+                        if (!ext.containsKey("htpasswd")) continue; // a client credential (from env), no file
                         Path file = dir.resolve("htpasswd-" + name.replace('/', '-'));
                         Files.writeString(file, htpasswd);
                         put(overlay, List.of("extensions", name, "htpasswd", "file"), file.toAbsolutePath().toString());

@@ -43,27 +43,29 @@ final class OtlpSink implements AutoCloseable {
     private final List<Span> spans = new ArrayList<>();
     private final Server server;
 
-    OtlpSink(int port) {
-        var bytes = new MethodDescriptor.Marshaller<byte[]>() {
-            @Override
-            public InputStream stream(byte[] value) {
-                return new ByteArrayInputStream(value);
-            }
+    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<byte[]>() {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
 
-            @Override
-            public byte[] parse(InputStream stream) {
-                try {
-                    return stream.readAllBytes();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+        @Override
+        public byte[] parse(InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-        };
-        var export = MethodDescriptor.<byte[], byte[]>newBuilder().setType(MethodDescriptor.MethodType.UNARY)
-                .setFullMethodName("opentelemetry.proto.collector.trace.v1.TraceService/Export")
-                .setRequestMarshaller(bytes).setResponseMarshaller(bytes).build();
+        }
+    };
+    private static final MethodDescriptor<byte[], byte[]> EXPORT = MethodDescriptor.<byte[], byte[]>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName("opentelemetry.proto.collector.trace.v1.TraceService/Export")
+            .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+
+    OtlpSink(int port) {
         var service = ServerServiceDefinition.builder("opentelemetry.proto.collector.trace.v1.TraceService")
-                .addMethod(export, ServerCalls.asyncUnaryCall((request, response) -> {
+                .addMethod(EXPORT, ServerCalls.asyncUnaryCall((request, response) -> {
                     record(CURRENT_ORG.get(), request);
                     response.onNext(new byte[0]); // an empty ExportTraceServiceResponse: all accepted
                     response.onCompleted();
@@ -80,6 +82,25 @@ final class OtlpSink implements AutoCloseable {
                     .addService(ServerInterceptors.intercept(service, headers)).build().start();
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the OTLP sink on 127.0.0.1:" + port, e);
+        }
+    }
+
+    /**
+     * One OTLP/gRPC TraceService/Export call with an empty request to 127.0.0.1:port, with the given Authorization
+     * metadata (or none): the gRPC status code the server answers ("OK", "UNAUTHENTICATED", ...).
+     */
+    static String export(int port, String authorization) {
+        var channel = io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        try {
+            var md = new Metadata();
+            if (authorization != null) md.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), authorization);
+            var call = io.grpc.ClientInterceptors.intercept(channel, io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(md));
+            io.grpc.stub.ClientCalls.blockingUnaryCall(call, EXPORT, io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), new byte[0]);
+            return "OK";
+        } catch (io.grpc.StatusRuntimeException e) {
+            return e.getStatus().getCode().name();
+        } finally {
+            channel.shutdownNow();
         }
     }
 
