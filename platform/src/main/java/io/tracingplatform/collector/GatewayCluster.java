@@ -4,6 +4,7 @@ import com.pulumi.kubernetes.apps.v1.StatefulSet;
 import com.pulumi.kubernetes.apps.v1.StatefulSetArgs;
 import com.pulumi.kubernetes.apps.v1.inputs.StatefulSetPersistentVolumeClaimRetentionPolicyArgs;
 import com.pulumi.kubernetes.apps.v1.inputs.StatefulSetSpecArgs;
+import com.pulumi.core.Output;
 import com.pulumi.kubernetes.autoscaling.v2.HorizontalPodAutoscaler;
 import com.pulumi.kubernetes.autoscaling.v2.HorizontalPodAutoscalerArgs;
 import com.pulumi.kubernetes.autoscaling.v2.inputs.CrossVersionObjectReferenceArgs;
@@ -104,8 +105,10 @@ public final class GatewayCluster extends KubernetesComponent {
                 .build(), CustomResourceOptions.builder().parent(this).provider(providers.kubernetes())
                         .additionalSecretOutputs(List.of("stringData", "data")).build());
 
-        // The htpasswd file is read at start: a change of tenants or generation must roll the pods too.
-        String rollKey = Monitoring.configHash(plan.gatewayYaml() + "|" + String.join(",", plan.tenants()) + "|" + generation);
+        // basicauth reads the htpasswd file only at start: the pods roll on its digest (tenants, generation and the seed
+        // all change it), not on the config alone. Derived from the seed, the annotation is a Pulumi secret in state
+        // (shown as [secret] in previews); its value, a digest of password hashes, gives nothing away in the cluster.
+        Output<String> rollKey = htpasswd.applyValue(h -> Monitoring.configHash(plan.gatewayYaml() + "|" + h));
         // The HPA owns the gateway's replica count (null here): a replicas field would reset every scale-out at each up.
         collector(GatewayPlan.GATEWAY, "gateway", plan.gatewayYaml(), rollKey, null, true, plan.samplerYaml().isPresent(), settings);
         var ports = new TreeMap<String, Integer>();
@@ -128,7 +131,9 @@ public final class GatewayCluster extends KubernetesComponent {
                             "htpasswd", GatewayCredentials.samplerHtpasswd(sd))))
                     .build(), CustomResourceOptions.builder().parent(this).provider(providers.kubernetes())
                             .additionalSecretOutputs(List.of("stringData", "data")).build());
-            collector(GatewayPlan.SAMPLER, "sampler", plan.samplerYaml().get(), Monitoring.configHash(plan.samplerYaml().get()),
+            collector(GatewayPlan.SAMPLER, "sampler", plan.samplerYaml().get(),
+                    seed.applyValue(sd -> Monitoring.configHash(plan.samplerYaml().get() + "|"
+                            + GatewayCredentials.samplerHtpasswd(sd))),
                     g.samplerReplicas(), false, true, settings);
             // Headless: the load-balancing exporter resolves every sampler pod and keeps each trace on one.
             service(GatewayPlan.SAMPLER, "sampler", Map.of("otlp-grpc", GatewayPlan.OTLP_GRPC, "metrics", GatewayPlan.METRICS), true);
@@ -159,7 +164,7 @@ public final class GatewayCluster extends KubernetesComponent {
      * @param samplerAuth the gateway: its password at the sampler as an environment variable; the sampler: the
      *     gateway's htpasswd entry, mounted
      */
-    private void collector(String objectName, String component, String yaml, String rollKey, Integer replicas,
+    private void collector(String objectName, String component, String yaml, Output<String> rollKey, Integer replicas,
                            boolean authenticated, boolean samplerAuth, StackSettings settings) {
         var g = settings.gateway();
         new ConfigMap(Names.child(name, component + "-config"), ConfigMapArgs.builder()
@@ -216,7 +221,7 @@ public final class GatewayCluster extends KubernetesComponent {
                                 .whenDeleted("Retain").whenScaled("Retain").build())
                         .template(PodTemplateSpecArgs.builder()
                                 .metadata(ObjectMetaArgs.builder().labels(Labels.of(GatewayPlan.GATEWAY, GatewayPlan.GATEWAY, component, environment))
-                                        .annotations(Map.of("tracing-platform.io/config-hash", rollKey)).build())
+                                        .annotations(rollKey.applyValue(k -> Map.of("tracing-platform.io/config-hash", k))).build())
                                 .spec(PodSpecArgs.builder()
                                         .serviceAccountName(GatewayPlan.GATEWAY)
                                         .automountServiceAccountToken(false)
