@@ -127,7 +127,7 @@ public final class GatewayCluster extends KubernetesComponent {
             new Secret(Names.child(name, "sampler-auth"), SecretArgs.builder()
                     .metadata(meta(SAMPLER_AUTH_SECRET, "sampler"))
                     .type("Opaque")
-                    .stringData(seed.applyValue(sd -> Map.of("password", GatewayCredentials.samplerPassword(sd),
+                    .stringData(seed.applyValue(sd -> Map.of("authorization", GatewayCredentials.samplerAuthorization(sd),
                             "htpasswd", GatewayCredentials.samplerHtpasswd(sd))))
                     .build(), CustomResourceOptions.builder().parent(this).provider(providers.kubernetes())
                             .additionalSecretOutputs(List.of("stringData", "data")).build());
@@ -161,7 +161,7 @@ public final class GatewayCluster extends KubernetesComponent {
 
     /**
      * @param authenticated whether teams send here (the tenants' htpasswd is mounted)
-     * @param samplerAuth the gateway: its password at the sampler as an environment variable; the sampler: the
+     * @param samplerAuth the gateway: its Authorization header for the sampler as an environment variable; the sampler: the
      *     gateway's htpasswd entry, mounted
      */
     private void collector(String objectName, String component, String yaml, Output<String> rollKey, Integer replicas,
@@ -182,8 +182,8 @@ public final class GatewayCluster extends KubernetesComponent {
         var env = new java.util.ArrayList<EnvVarArgs>(List.of(EnvVarArgs.builder().name("GOMEMLIMIT")
                 .value(String.valueOf((long) (ModelNumbers.bytes(g.memoryLimit()) * 0.85))).build()));
         if (samplerAuth && authenticated) {
-            env.add(EnvVarArgs.builder().name(GatewayPlan.SAMPLER_PASSWORD_ENV).valueFrom(EnvVarSourceArgs.builder()
-                    .secretKeyRef(SecretKeySelectorArgs.builder().name(SAMPLER_AUTH_SECRET).key("password").build()).build()).build());
+            env.add(EnvVarArgs.builder().name(GatewayPlan.SAMPLER_AUTHORIZATION_ENV).valueFrom(EnvVarSourceArgs.builder()
+                    .secretKeyRef(SecretKeySelectorArgs.builder().name(SAMPLER_AUTH_SECRET).key("authorization").build()).build()).build());
         } else if (samplerAuth) {
             mounts.add(VolumeMountArgs.builder().name("sampler-auth").mountPath("/etc/otelcol/sampler-auth").readOnly(true).build());
             volumes.add(VolumeArgs.builder().name("sampler-auth").secret(SecretVolumeSourceArgs.builder()

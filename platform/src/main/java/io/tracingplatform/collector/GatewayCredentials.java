@@ -31,6 +31,11 @@ public final class GatewayCredentials {
         return DerivedCredentials.hmacHex(seed, "gateway/sampler");
     }
 
+    /** The Authorization header the gateway sends to the sampling tier. */
+    public static String samplerAuthorization(String seed) {
+        return authorization(SAMPLER_USER, samplerPassword(seed));
+    }
+
     /** The sampling tier's htpasswd: the gateway only. */
     public static String samplerHtpasswd(String seed) {
         return SAMPLER_USER + ":{SHA}" + sha1Base64(samplerPassword(seed)) + "\n";

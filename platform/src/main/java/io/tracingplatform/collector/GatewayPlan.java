@@ -41,8 +41,8 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
     public static final String HTPASSWD_PATH = "/etc/otelcol/auth/htpasswd";
     /** Where the sampler finds the gateway's htpasswd entry (its auth Secret, mounted). */
     public static final String SAMPLER_HTPASSWD_PATH = "/etc/otelcol/sampler-auth/htpasswd";
-    /** The gateway's environment variable holding its password at the sampler (from the same Secret). */
-    public static final String SAMPLER_PASSWORD_ENV = "SAMPLER_PASSWORD";
+    /** The gateway's environment variable holding its Authorization header for the sampler (from the same Secret). */
+    public static final String SAMPLER_AUTHORIZATION_ENV = "SAMPLER_AUTHORIZATION";
     public static final String QUEUE_DIR = "/var/lib/otelcol/queue";
     public static final int OTLP_GRPC = 4317;
     public static final int OTLP_HTTP = 4318;
@@ -54,8 +54,11 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
      * this) and every tenant's burst (Tempo refuses a request larger than the burst; TenantModel.MIN_BURST_MB).
      */
     public static final long MAX_REQUEST_BYTES = 8L * 1024 * 1024;
-    /** Share of the queue volume the persistent queues may fill together; the rest is bbolt's compaction headroom. */
-    static final double QUEUE_SHARE_OF_VOLUME = 0.8;
+    /**
+     * Share of the queue volume the persistent queues may fill together. Compaction (on start) writes a copy of the
+     * live data to the same volume (filestorage client.go Compact), so full queues plus that copy must fit: under half.
+     */
+    static final double QUEUE_SHARE_OF_VOLUME = 0.45;
 
     public static GatewayPlan of(StackSettings settings, List<Tenant> tenants) {
         String ns = settings.kubernetes().namespace();
@@ -98,8 +101,10 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
             // The sampler authenticates its sender too: without NetworkPolicy enforcement any pod could otherwise
             // write any tenant's traces here. Only the gateway's credential is in its htpasswd.
             sm.extension("basicauth/gateway", Map.of("htpasswd", Map.of("file", SAMPLER_HTPASSWD_PATH)));
+            // The gateway sends requests of up to MAX_REQUEST_BYTES; gRPC's default receive limit is 4 MiB.
             sm.receiver("otlp", Map.of("protocols", Map.of("grpc", Map.of("endpoint", "0.0.0.0:" + OTLP_GRPC,
-                    "auth", Map.of("authenticator", "basicauth/gateway")))));
+                    "auth", Map.of("authenticator", "basicauth/gateway"),
+                    "max_recv_msg_size_mib", 2 * MAX_REQUEST_BYTES / (1024 * 1024)))));
             sm.addReceiver(in, "otlp");
             tailSampling(sm, in, sampling);
             var ids = sampling.stream().map(Tenant::id).toList();
@@ -259,12 +264,19 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
         c.addReceiver(pipeline, router);
         c.addExporter(from, router);
         persistentQueue(c);
-        c.extension("basicauth/sampler", Map.of("client_auth", Map.of("username", GatewayCredentials.SAMPLER_USER,
-                "password", "${env:" + SAMPLER_PASSWORD_ENV + "}")));
+        // The credential as a plain header: the basicauth client extension's per-RPC credentials demand TLS
+        // (basicauthextension extension.go RequireTransportSecurity), which the in-cluster hop does not have.
+        // The per-sampler exporters get no queue of their own (it would hold acknowledged data in memory: the
+        // persistent queue deletes an item once handed on) and no retries; retries are the outer exporter's.
+        var perSampler = new LinkedHashMap<String, Object>();
+        perSampler.put("tls", Map.of("insecure", true));
+        perSampler.put("headers", Map.of("authorization", "${env:" + SAMPLER_AUTHORIZATION_ENV + "}"));
+        perSampler.put("sending_queue", Map.of("enabled", false));
+        perSampler.put("retry_on_failure", Map.of("enabled", false));
         c.exporter("loadbalancing/sampler", Map.of(
                 "routing_key", "traceID",
-                "protocol", Map.of("otlp", Map.of("tls", Map.of("insecure", true),
-                        "auth", Map.of("authenticator", "basicauth/sampler"))),
+                "protocol", Map.of("otlp", perSampler),
+                "retry_on_failure", Map.of("enabled", true, "initial_interval", "5s", "max_interval", "30s", "max_elapsed_time", "1h"),
                 // A string: contrib's loadbalancingexporter DNSResolver declares `Port string` and the collector decodes
                 // without weak typing, so an int stops the gateway at start (otelcol validate, real-server suite).
                 "resolver", Map.of("dns", Map.of("hostname", samplerHost, "port", String.valueOf(OTLP_GRPC))),

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * @param maxReplicas HPA maximum; default 6 (1 on local)
  * @param samplerReplicas tail-sampling tier replicas, when some tenant samples; default 2 (1 on local)
  * @param queueVolumeSize volume of the persistent queues per gateway (and sampler) pod; default 10Gi (1Gi on local).
- *     The queues are sized in bytes from it: 80% of the volume, shared equally by the pod's exporters (README)
+ *     The queues are sized in bytes from it: 45% of the volume (compaction needs room for a copy), shared equally by the pod's exporters (README)
  * @param credentialGeneration bump to rotate every tenant's gateway credential; default 1
  * @param instrumentation whether the OpenTelemetry Operator is installed (Instrumentation resources are
  *     created); default true (false on local)
@@ -38,7 +38,7 @@ public record GatewaySettings(int replicas, int maxReplicas, int samplerReplicas
         int sampler = (int) f.integer("samplerReplicas", local ? 1 : 2, 1, 100, "pods");
         if (f.has("queueSize")) {
             // Counted requests of up to 16384 spans each: a budget no one could relate to the disk. Removed, not reinterpreted.
-            f.problemWithFix("queueSize", "was removed: queues are now sized in bytes, 80% of queueVolumeSize shared by "
+            f.problemWithFix("queueSize", "was removed: queues are now sized in bytes, 45% of queueVolumeSize shared by "
                     + "the pod's exporters (README, Gateways).", "delete it; to give queues more room, raise "
                     + "tracing-platform:gateway.queueVolumeSize");
         }

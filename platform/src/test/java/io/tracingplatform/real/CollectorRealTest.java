@@ -32,8 +32,8 @@ class CollectorRealTest {
     static final String PROGRAM = "otelcol";
     static final Path WORK = Path.of("platform", "target", "real", "otelcol");
     /** What a gateway pod gets from Secrets as environment variables (a Laptop mapping: values of a test seed). */
-    static final Map<String, String> POD_ENV = Map.of(io.tracingplatform.collector.GatewayPlan.SAMPLER_PASSWORD_ENV,
-            io.tracingplatform.collector.GatewayCredentials.samplerPassword("real-suite-seed"));
+    static final Map<String, String> POD_ENV = Map.of(io.tracingplatform.collector.GatewayPlan.SAMPLER_AUTHORIZATION_ENV,
+            io.tracingplatform.collector.GatewayCredentials.samplerAuthorization("real-suite-seed"));
 
     static Stream<Arguments> configs() {
         var args = new ArrayList<Arguments>();

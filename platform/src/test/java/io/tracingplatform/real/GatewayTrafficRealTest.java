@@ -84,7 +84,7 @@ class GatewayTrafficRealTest {
         // The pod's environment: its password at the sampler comes from the otel-sampler-auth Secret.
         var p = Proc.start(name, List.of(bin.toString(), "--config=file:" + config.toAbsolutePath(),
                 "--config=file:" + laptop.overlay().toAbsolutePath()),
-                Map.of(io.tracingplatform.collector.GatewayPlan.SAMPLER_PASSWORD_ENV, GatewayCredentials.samplerPassword(SEED)), WORK);
+                Map.of(io.tracingplatform.collector.GatewayPlan.SAMPLER_AUTHORIZATION_ENV, GatewayCredentials.samplerAuthorization(SEED)), WORK);
         p.awaitHttp200("http://127.0.0.1:" + laptop.healthPort() + "/", Duration.ofSeconds(60));
         return p;
     }
@@ -234,9 +234,31 @@ class GatewayTrafficRealTest {
                 String code = OtlpSink.export(port, c.getValue());
                 Checks.judged("sampler.auth", "otelcol", version, STACK, c.getKey(), REJECT, !code.equals("UNAUTHENTICATED"), "gRPC " + code);
             }
-            String ok = OtlpSink.export(port, GatewayCredentials.authorization(GatewayCredentials.SAMPLER_USER, GatewayCredentials.samplerPassword(SEED)));
+            String ok = OtlpSink.export(port, GatewayCredentials.samplerAuthorization(SEED));
             Checks.judged("sampler.auth", "otelcol", version, STACK, "the gateway's credential", ACCEPT, ok.equals("OK"), "gRPC " + ok);
+
+            // The whole path of a sampling tenant: gateway -> load-balancing exporter (with the gateway's credential)
+            // -> sampler -> tail sampling (errors kept) -> "Tempo", under the tenant's own header. Laptop mapping: the
+            // resolver's port is the sampler's free port instead of 4317.
+            String sampled = Plans.inputs(STACK).tenants().stream().filter(t -> t.settings().sampling().enabled()
+                    && t.settings().sampling().keepErrors()).map(Tenant::id).findFirst().orElseThrow();
+            gateway.close();
+            var overlay = CollectorRealTest.read(laptop.overlay());
+            Laptop.put(overlay, List.of("exporters", "loadbalancing/sampler", "resolver", "dns", "port"), String.valueOf(port));
+            Files.writeString(laptop.overlay(), io.tracingplatform.yaml.Yaml.toYaml(overlay));
+            gateway = startGateway("gateway-to-sampler");
+            String trace = newTraceId();
+            int status = send(sampled, GatewayCredentials.password(SEED, sampled, generation), Map.of(), errorBody(trace));
+            var got = await(sp -> sp.traceId().equals(trace), 1);
+            boolean delivered = status == 200 && got.size() == 1 && sampled.equals(got.get(0).orgId());
+            Checks.judged("gateway.sampling-path", "otelcol", version, STACK, "an error span of sampling tenant " + sampled,
+                    ACCEPT, delivered, "HTTP " + status + "; received " + got + "\n" + gateway.tail(10) + "\n" + sampler.tail(10));
         }
+    }
+
+    /** One span with an error status (kept by a tenant's keepErrors rule). */
+    static String errorBody(String traceId) {
+        return body(traceId, 1, Map.of(), Map.of()).replace("\"kind\":2,", "\"kind\":2,\"status\":{\"code\":2},");
     }
 
     int send(String user, String password, Map<String, String> headers, String json) {
