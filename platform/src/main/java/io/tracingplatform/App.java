@@ -64,6 +64,7 @@ public final class App {
     public static PlatformInputs load(ProjectLayout layout, RawConfig raw) {
         var settings = StackSettings.parse(raw);
         var tenants = TenantLoader.load(layout, settings.stack(), policies(layout, settings));
+        io.tracingplatform.collector.GatewayPlan.checkQueueRoom(settings, tenants);
         return new PlatformInputs(settings, tenants);
     }
 

@@ -232,6 +232,18 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
     }
 
     /**
+     * The queue-volume check on its own, for validation before the program runs (App.load): a stack whose volume is
+     * too small for its tenants fails like a bad setting, with file, key and fix, and nothing is deployed.
+     */
+    public static void checkQueueRoom(StackSettings settings, List<Tenant> tenants) {
+        long volume = ModelNumbers.bytes(settings.gateway().queueVolumeSize());
+        long sampling = tenants.stream().filter(t -> t.settings().sampling().enabled()).count();
+        int gatewayQueues = (int) (tenants.size() - sampling) + (sampling > 0 ? 1 : 0);
+        requireRoom(settings, queueBudget(volume, gatewayQueues), gatewayQueues);
+        if (sampling > 0) requireRoom(settings, queueBudget(volume, (int) sampling), (int) sampling);
+    }
+
+    /**
      * A queue must hold at least one of the largest requests, or it refuses every large one; the batcher also needs its
      * minimum below the queue size (exporterhelper queuebatch Config.Validate). Too many tenants for the volume is a
      * settings problem, stated before anything is deployed.

@@ -95,6 +95,18 @@ public class MainTest {
     }
 
     @Test
+    void aQueueVolumeTooSmallForTheTenantsIsASettingsErrorBeforeAnythingRuns() throws Exception {
+        var project = new io.tracingplatform.TempProject(tmp.resolve("small-queue"), true);
+        Path stack = project.root.resolve("stacks/Pulumi.local.yaml");
+        Files.writeString(stack, Files.readString(stack) + "  tracing-platform:gateway:\n    queueVolumeSize: 10Mi\n");
+        var r = run("plan", "--stack", "local", "--project-dir", project.root.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("tracing-platform:gateway.queueVolumeSize: 10Mi shared by"), r.err());
+        assertTrue(r.err().contains("pulumi config set --stack local --path 'tracing-platform:gateway.queueVolumeSize'"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    @Test
     void renderWritesManifestsAndReportsThem() {
         var out = tmp.resolve("out");
         var r = run("render", "--stack", "prod", "--out", out.toString(), "--format", "json");
