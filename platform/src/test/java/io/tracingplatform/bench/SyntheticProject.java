@@ -22,7 +22,13 @@ public final class SyntheticProject {
         Files.copy(repo.resolve("Pulumi.yaml"), target.resolve("Pulumi.yaml"));
         try (var stacks = Files.list(repo.resolve("stacks"))) {
             for (Path f : stacks.filter(Files::isRegularFile).toList()) {
-                Files.copy(f, target.resolve("stacks").resolve(f.getFileName()));
+                Path copy = Files.copy(f, target.resolve("stacks").resolve(f.getFileName()));
+                // 1000 tenants need more queue room than a stack of a few (GatewayPlan.checkQueueRoom): one volume
+                // large enough for the sizes benchmarked, where the stack file does not size it itself.
+                String text = Files.readString(copy);
+                if (tenants > 100 && !text.contains("tracing-platform:gateway:")) {
+                    Files.writeString(copy, text + "  tracing-platform:gateway:\n    queueVolumeSize: 32Gi\n");
+                }
             }
         }
         for (int i = 0; i < tenants; i++) {
