@@ -73,8 +73,8 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
         var direct = tenants.stream().filter(t -> !t.settings().sampling().enabled()).map(Tenant::id).toList();
         // Every persistent queue of a pod shares its one volume: each exporter gets an equal byte budget, together
         // QUEUE_SHARE_OF_VOLUME of it, so one throttled tenant retrying for an hour can fill only its own share.
-        long queue = queueBudget(volume, direct.size() + (sampling.isEmpty() ? 0 : 1));
-        requireRoom(settings, queue, direct.size() + (sampling.isEmpty() ? 0 : 1));
+        // (App.load has checked that each budget holds a request: checkQueueRoom.)
+        long queue = queueBudget(volume, gatewayQueues(tenants.size(), sampling.size()));
 
         var gw = new CollectorConfig();
         String intake = "traces/intake";
@@ -110,7 +110,6 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
             var ids = sampling.stream().map(Tenant::id).toList();
             routeByTenant(sm, in, "routing/tenants", ids, id -> tenantPipeline(id));
             long samplerQueue = queueBudget(volume, ids.size());
-            requireRoom(settings, samplerQueue, ids.size());
             for (String id : ids) exportToTempo(sm, tenantPipeline(id), id, tempo, samplerQueue);
             healthCheck(sm);
             selfTelemetry(sm);
@@ -237,10 +236,15 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
      */
     public static void checkQueueRoom(StackSettings settings, List<Tenant> tenants) {
         long volume = ModelNumbers.bytes(settings.gateway().queueVolumeSize());
-        long sampling = tenants.stream().filter(t -> t.settings().sampling().enabled()).count();
-        int gatewayQueues = (int) (tenants.size() - sampling) + (sampling > 0 ? 1 : 0);
+        int sampling = (int) tenants.stream().filter(t -> t.settings().sampling().enabled()).count();
+        int gatewayQueues = gatewayQueues(tenants.size(), sampling);
         requireRoom(settings, queueBudget(volume, gatewayQueues), gatewayQueues);
-        if (sampling > 0) requireRoom(settings, queueBudget(volume, (int) sampling), (int) sampling);
+        if (sampling > 0) requireRoom(settings, queueBudget(volume, sampling), sampling);
+    }
+
+    /** A gateway pod's persistent queues: one per tenant that does not sample, one for the sampling tier. */
+    static int gatewayQueues(int tenants, int sampling) {
+        return tenants - sampling + (sampling > 0 ? 1 : 0);
     }
 
     /**
