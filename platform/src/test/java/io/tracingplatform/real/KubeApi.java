@@ -15,7 +15,6 @@ import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -181,12 +180,6 @@ final class KubeApi implements AutoCloseable {
     static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
                 + "\n-----END " + type + "-----\n";
-    }
-
-    static List<String> names(JsonNode list) {
-        var out = new ArrayList<String>();
-        list.path("items").forEach(i -> out.add(i.path("metadata").path("name").asText()));
-        return out;
     }
 
     @Override
