@@ -68,7 +68,6 @@ import com.pulumi.kubernetes.core.v1.inputs.EnvVarSourceArgs;
 import com.pulumi.kubernetes.core.v1.inputs.KeyToPathArgs;
 import com.pulumi.kubernetes.core.v1.inputs.SecretKeySelectorArgs;
 import com.pulumi.kubernetes.core.v1.inputs.TopologySpreadConstraintArgs;
-import io.tracingplatform.config.ModelNumbers;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -179,8 +178,7 @@ public final class GatewayCluster extends KubernetesComponent {
             mounts.add(VolumeMountArgs.builder().name("auth").mountPath("/etc/otelcol/auth").readOnly(true).build());
             volumes.add(VolumeArgs.builder().name("auth").secret(SecretVolumeSourceArgs.builder().secretName(HTPASSWD_SECRET).build()).build());
         }
-        var env = new java.util.ArrayList<EnvVarArgs>(List.of(EnvVarArgs.builder().name("GOMEMLIMIT")
-                .value(String.valueOf((long) (ModelNumbers.bytes(g.memoryLimit()) * 0.85))).build()));
+        var env = new java.util.ArrayList<EnvVarArgs>(List.of(Workloads.goMemLimit(g.memoryLimit())));
         if (samplerAuth && authenticated) {
             env.add(EnvVarArgs.builder().name(GatewayPlan.SAMPLER_AUTHORIZATION_ENV).valueFrom(EnvVarSourceArgs.builder()
                     .secretKeyRef(SecretKeySelectorArgs.builder().name(SAMPLER_AUTH_SECRET).key("authorization").build()).build()).build());
@@ -203,8 +201,7 @@ public final class GatewayCluster extends KubernetesComponent {
                 .startupProbe(ProbeArgs.builder().httpGet(health).periodSeconds(5).failureThreshold(60).build())
                 .readinessProbe(ProbeArgs.builder().httpGet(health).periodSeconds(10).failureThreshold(3).build())
                 .livenessProbe(ProbeArgs.builder().httpGet(health).periodSeconds(20).failureThreshold(6).build())
-                // GOMEMLIMIT: the Go runtime collects before the container's limit, not after (85%; memory_limiter
-                // refuses at 80%).
+                // GOMEMLIMIT at 85% of the limit (Workloads.goMemLimit); memory_limiter refuses at 80%.
                 .env(env)
                 .resources(Workloads.resources(g.cpu(), g.memory(), g.cpuLimit(), g.memoryLimit()))
                 .securityContext(Hardening.container())

@@ -40,6 +40,15 @@ public final class Workloads {
 
     private Workloads() {}
 
+    /**
+     * GOMEMLIMIT for a Go container: 85% of its memory limit, so the Go GC works harder before the kernel's OOM
+     * killer would (the rest is for what the runtime does not count: cgo, mapped files, the kernel's own).
+     */
+    public static com.pulumi.kubernetes.core.v1.inputs.EnvVarArgs goMemLimit(String memoryLimit) {
+        long mib = io.tracingplatform.config.ModelNumbers.bytes(memoryLimit) / (1024 * 1024);
+        return com.pulumi.kubernetes.core.v1.inputs.EnvVarArgs.builder().name("GOMEMLIMIT").value(mib * 85 / 100 + "MiB").build();
+    }
+
     public static ResourceRequirementsArgs resources(String cpu, String memory, String cpuLimit, String memoryLimit) {
         return ResourceRequirementsArgs.builder()
                 .requests(Map.of("cpu", cpu, "memory", memory))

@@ -209,7 +209,7 @@ public final class TempoCluster extends ComponentResource {
                 .name(w.target())
                 .image(plan.image())
                 .args(w.args())
-                .env(goMemLimit(w.size().memoryLimit()))
+                .env(Workloads.goMemLimit(w.size().memoryLimit()))
                 .ports(ports)
                 .readinessProbe(ProbeArgs.builder().httpGet(HTTPGetActionArgs.builder().path("/ready").port(WorkloadSpec.HTTP).build())
                         .initialDelaySeconds(15).timeoutSeconds(1).build())
@@ -307,18 +307,6 @@ public final class TempoCluster extends ComponentResource {
         return out;
     }
 
-    /**
-     * GOMEMLIMIT for a Go container: 85% of its memory limit, so the Go GC works harder before the kernel's OOM
-     * killer would (the rest is for what the runtime does not count: cgo, mapped files, the kernel's own).
-     */
-    static EnvVarArgs goMemLimit(String memoryLimit) {
-        return EnvVarArgs.builder().name("GOMEMLIMIT").value(goMemLimitMiB(memoryLimit) + "MiB").build();
-    }
-
-    static long goMemLimitMiB(String memoryLimit) {
-        return parseMebibytes(memoryLimit) * 85 / 100;
-    }
-
     private static ResourceRequirementsArgs resources(Sizing.Size s) {
         return Workloads.resources(s.cpu(), s.memory(), s.cpuLimit(), s.memoryLimit());
     }
@@ -378,7 +366,7 @@ public final class TempoCluster extends ComponentResource {
                 .image(settings.release().image("memcachedExporter"))
                 .args("--memcached.address=localhost:11211", "--web.listen-address=0.0.0.0:9150")
                 .ports(ContainerPortArgs.builder().name("http-metrics").containerPort(9150).build())
-                .env(goMemLimit("64Mi")) // the exporter is a Go program; memcached itself is C
+                .env(Workloads.goMemLimit("64Mi")) // the exporter is a Go program; memcached itself is C
                 .resources(Workloads.resources("10m", "32Mi", "100m", "64Mi"))
                 .securityContext(Hardening.container())
                 .build();
@@ -440,7 +428,7 @@ public final class TempoCluster extends ComponentResource {
                         "-tempo-metrics-backoff-duration=0s",
                         "-tempo-write-backoff-duration=10s",
                         "-tempo-long-write-backoff-duration=50s")
-                .env(goMemLimit("500Mi"))
+                .env(Workloads.goMemLimit("500Mi"))
                 .ports(ContainerPortArgs.builder().name("prom-metrics").containerPort(8080).build())
                 .resources(Workloads.resources("50m", "100Mi", "100m", "500Mi"))
                 .securityContext(Hardening.container())

@@ -32,15 +32,21 @@ public final class Servers {
 
     /** A pin of {@code versions.properties} (the suite's own servers: API server, etcd, Prometheus, ...). */
     public static String pin(String key) {
+        String v = PINS.getProperty(key);
+        if (v == null) throw new IllegalStateException("platform/servers/versions.properties pins no '" + key + "'");
+        return v.trim();
+    }
+
+    private static final Properties PINS = readPins();
+
+    private static Properties readPins() {
         var props = new Properties();
         try (Reader r = Files.newBufferedReader(ROOT.resolve("versions.properties"))) {
             props.load(r);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String v = props.getProperty(key);
-        if (v == null) throw new IllegalStateException("platform/servers/versions.properties pins no '" + key + "'");
-        return v.trim();
+        return props;
     }
 
     /** The path of one binary of a program at a version, building it first when the cache lacks it. */
