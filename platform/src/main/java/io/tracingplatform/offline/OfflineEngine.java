@@ -100,10 +100,10 @@ public final class OfflineEngine {
                     r.pulumiResourceName(),
                     parent == null ? "" : parent.pulumiResourceName(),
                     parent == null ? "" : parent.pulumiResourceType(),
-                    PulumiTest.extractValue(r.urn()),
+                    engineUrn(PulumiTest.extractValue(r.urn())),
                     inputs,
                     custom,
-                    reg == null || reg.provider() == null ? "" : reg.provider(),
+                    reg == null || reg.provider() == null ? "" : engineUrn(reg.provider()),
                     opts[0],
                     opts[1]));
         }
@@ -114,6 +114,16 @@ public final class OfflineEngine {
         var outputs = new TreeMap<String, Object>();
         result.outputs().forEach((name, output) -> outputs.put(name, outputValue(output)));
         return new Plan(stack, List.copyOf(resources), outputs);
+    }
+
+    /**
+     * The URN the real engine gives: the SDK's mock monitor puts the root stack's type in front of every qualified
+     * type ({@code ...::pulumi:pulumi:Stack$kubernetes:core/v1:Namespace::...}); the engine leaves the root stack out
+     * ({@code ...::tracing-platform:index:TracingPlatform$kubernetes:core/v1:Namespace::...}), as the real-engine
+     * check engine.up.urns compares.
+     */
+    static String engineUrn(String urn) {
+        return urn.replace("::pulumi:pulumi:Stack$", "::");
     }
 
     /** Sort keys that keep a subtree together: the chain of ancestor names from the root. */

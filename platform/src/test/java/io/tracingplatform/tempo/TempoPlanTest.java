@@ -129,7 +129,7 @@ class TempoPlanTest {
         }
     }
 
-    static final String TEMPO_CLUSTER = "pulumi:pulumi:Stack$tracing-platform:index:TracingPlatform$tracing-platform:tempo:TempoCluster$";
+    static final String TEMPO_CLUSTER = "tracing-platform:index:TracingPlatform$tracing-platform:tempo:TempoCluster$";
 
     /** Zones are opt-in: without tempo.zones every stack keeps its one ingester StatefulSet, under its old URN. */
     @ParameterizedTest
