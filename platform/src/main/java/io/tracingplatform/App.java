@@ -33,7 +33,7 @@ public final class App {
 
     public static void main(String[] args) {
         widenCommonPool();
-        Pulumi.run(ctx -> program(ctx, loadFromEngine(ctx)));
+        Pulumi.run(ctx -> program(ctx, loadFromEngine(ctx, ProjectLayout.discover())));
     }
 
     /**
@@ -49,11 +49,28 @@ public final class App {
     }
 
     /** The real engine: settings from the engine's config, validated before anything is registered. */
-    static PlatformInputs loadFromEngine(Context ctx) {
-        var layout = ProjectLayout.discover();
-        var raw = engineConfig(ctx.stackName(), layout, System.getenv("PULUMI_CONFIG"),
-                System.getenv("PULUMI_CONFIG_SECRET_KEYS"), name -> ctx.config().requireSecret(name));
+    public static PlatformInputs loadFromEngine(Context ctx, ProjectLayout layout) {
+        String configJson = System.getenv("PULUMI_CONFIG");
+        var raw = configJson == null
+                ? inlineConfig(ctx.stackName(), layout, name -> ctx.config().requireSecret(name))
+                : engineConfig(ctx.stackName(), layout, configJson, System.getenv("PULUMI_CONFIG_SECRET_KEYS"),
+                        name -> ctx.config().requireSecret(name));
         return load(layout, raw);
+    }
+
+    /**
+     * The engine's config when the program runs inline (the Automation API serves the language runtime from
+     * this JVM, so nothing sets {@code PULUMI_CONFIG}): the engine reads the stack file, so its keys and plain
+     * values are the file's; secure values are still decrypted by the engine, through {@code requireSecret}.
+     */
+    static RawConfig inlineConfig(String stack, ProjectLayout layout,
+                                  java.util.function.Function<String, Output<String>> secretReader) {
+        var file = StackFiles.read(layout, stack);
+        var values = new LinkedHashMap<String, Object>();
+        file.values().forEach((name, value) -> values.put(name, value instanceof Secret s
+                ? Secret.fromEngine(s.key(), () -> secretReader.apply(name))
+                : value));
+        return new RawConfig(stack, file.file(), values, file.document(), false);
     }
 
     /**
@@ -155,10 +172,16 @@ public final class App {
 
     static Providers createProviders(StackSettings settings) {
         var k8sArgs = com.pulumi.kubernetes.ProviderArgs.builder()
-                .namespace(settings.kubernetes().namespace());
+                .namespace(settings.kubernetes().namespace())
+                // In place, not replaced: the provider treats a ConfigMap's data as immutable by default and replaces
+                // it (delete, then create under the same name) on every change; Tempo reloads its per-tenant
+                // overrides from the mounted ConfigMap, so a tenant change must be an update (found by the
+                // real-engine check engine.tenant-change). Pods that must restart roll on a digest annotation.
+                .enableConfigMapMutable(true);
         settings.kubernetes().kubeconfig().ifPresent(k8sArgs::kubeconfig);
         settings.kubernetes().context().ifPresent(k8sArgs::context);
-        var kubernetes = new com.pulumi.kubernetes.Provider("k8s", k8sArgs.build(), CustomResourceOptions.builder().build());
+        var kubernetes = new com.pulumi.kubernetes.Provider("k8s", k8sArgs.build(),
+                CustomResourceOptions.builder().version(Providers.KUBERNETES_PLUGIN).build());
 
         Optional<com.pulumi.aws.Provider> aws = settings.aws().map(a -> new com.pulumi.aws.Provider("aws",
                 ProviderArgs.builder()

@@ -50,9 +50,12 @@ public final class TracingPlatform extends ComponentResource {
                 .metadata(ObjectMetaArgs.builder()
                         .name(settings.kubernetes().namespace())
                         .labels(labels)
+                        .annotations(settings.kubernetes().objectAnnotations())
                         .build())
                 .build(),
-                CustomResourceOptions.builder().parent(this).provider(providers.kubernetes()).build());
+                // Retained: deleting the namespace would delete everything in it, the retained StatefulSets' volume
+                // claims and the PVCs too (the namespace controller does, whatever their own retainOnDelete says).
+                CustomResourceOptions.builder().parent(this).provider(providers.kubernetes()).retainOnDelete(true).build());
         this.namespace = ns.metadata().applyValue(m -> m.name().orElse(settings.kubernetes().namespace()));
         // Everything in the namespace waits for it.
         var inNamespace = ComponentResourceOptions.builder().parent(this).dependsOn(ns).build();

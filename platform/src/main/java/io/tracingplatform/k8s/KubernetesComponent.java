@@ -16,6 +16,8 @@ public abstract class KubernetesComponent extends ComponentResource {
     protected final String name;
     protected final String namespace;
     protected final String environment;
+    /** Annotations of every object (stack setting kubernetes.skipAwait). */
+    protected final java.util.Map<String, String> objectAnnotations;
     /** Options of an ordinary child. */
     protected final CustomResourceOptions opts;
 
@@ -25,12 +27,13 @@ public abstract class KubernetesComponent extends ComponentResource {
         this.name = name;
         this.namespace = settings.kubernetes().namespace();
         this.environment = settings.environment();
+        this.objectAnnotations = settings.kubernetes().objectAnnotations();
         this.opts = CustomResourceOptions.builder().parent(this).provider(providers.kubernetes()).build();
     }
 
     /** Metadata of an object of application {@code app}, part {@code component}. */
     protected ObjectMetaArgs meta(String app, String objectName, String component) {
         return ObjectMetaArgs.builder().name(objectName).namespace(namespace)
-                .labels(Labels.of(app, app, component, environment)).build();
+                .labels(Labels.of(app, app, component, environment)).annotations(objectAnnotations).build();
     }
 }

@@ -66,18 +66,19 @@ public final class LocalObjectStore extends ComponentResource {
         var opts = CustomResourceOptions.builder().parent(this).provider(providers.kubernetes()).build();
         var selector = Labels.selector(APP, APP, "object-store");
         var labels = Labels.of(APP, APP, "object-store", env);
+        var annotations = settings.kubernetes().objectAnnotations();
 
         // Root credentials: the access key id is not secret; the password is HMAC(seed, purpose).
         var password = DerivedCredentials.derive(settings.credentialSeed(), "local-store/root-password");
         new Secret(Names.child(name, "credentials"), SecretArgs.builder()
-                .metadata(ObjectMetaArgs.builder().name(StoragePlan.CREDENTIALS_SECRET).namespace(ns).labels(labels).build())
+                .metadata(ObjectMetaArgs.builder().name(StoragePlan.CREDENTIALS_SECRET).namespace(ns).labels(labels).annotations(annotations).build())
                 .type("Opaque")
                 .stringData(password.applyValue(p -> Map.of("AWS_ACCESS_KEY_ID", "tempo", "AWS_SECRET_ACCESS_KEY", p)))
                 .build(), CustomResourceOptions.builder().parent(this).provider(providers.kubernetes())
                         .additionalSecretOutputs(List.of("stringData", "data")).build());
 
         new ServiceAccount(Names.child(name, "service-account"), ServiceAccountArgs.builder()
-                .metadata(ObjectMetaArgs.builder().name(APP).namespace(ns).labels(labels).build())
+                .metadata(ObjectMetaArgs.builder().name(APP).namespace(ns).labels(labels).annotations(annotations).build())
                 .automountServiceAccountToken(false)
                 .build(), opts);
 
@@ -86,7 +87,7 @@ public final class LocalObjectStore extends ComponentResource {
         // whose ServiceAccount does not exist (found by the real-server suite's pod admission check).
         new ServiceAccount(Names.child(name, "tempo-service-account"), ServiceAccountArgs.builder()
                 .metadata(ObjectMetaArgs.builder().name(plan.tempo(settings).serviceAccount()).namespace(ns)
-                        .labels(Labels.of("tempo", "tempo", "storage", env)).build())
+                        .labels(Labels.of("tempo", "tempo", "storage", env)).annotations(annotations).build())
                 .automountServiceAccountToken(false) // Tempo never calls the Kubernetes API
                 .build(), opts);
 
@@ -101,7 +102,7 @@ public final class LocalObjectStore extends ComponentResource {
         settings.storage().localStorageClass().ifPresent(pvcSpec::storageClassName);
 
         new StatefulSet(Names.child(name, "statefulset"), StatefulSetArgs.builder()
-                .metadata(ObjectMetaArgs.builder().name(APP).namespace(ns).labels(labels).build())
+                .metadata(ObjectMetaArgs.builder().name(APP).namespace(ns).labels(labels).annotations(annotations).build())
                 .spec(StatefulSetSpecArgs.builder()
                         .serviceName(APP)
                         .replicas(1)
@@ -144,7 +145,7 @@ public final class LocalObjectStore extends ComponentResource {
                         .retainOnDelete(true).build());
 
         new Service(Names.child(name, "service"), ServiceArgs.builder()
-                .metadata(ObjectMetaArgs.builder().name(APP).namespace(ns).labels(labels).build())
+                .metadata(ObjectMetaArgs.builder().name(APP).namespace(ns).labels(labels).annotations(annotations).build())
                 .spec(ServiceSpecArgs.builder()
                         .clusterIP("None") // it governs the StatefulSet (serviceName); one pod, so DNS gives its address
                         .selector(selector)
@@ -158,7 +159,7 @@ public final class LocalObjectStore extends ComponentResource {
                 + " \"$AWS_ACCESS_KEY_ID\" \"$AWS_SECRET_ACCESS_KEY\"; do sleep 2; done"
                 + " && mc mb --ignore-existing local/" + plan.bucketName();
         new Job(Names.child(name, "create-bucket"), JobArgs.builder()
-                .metadata(ObjectMetaArgs.builder().name(APP + "-create-bucket").namespace(ns).labels(labels).build())
+                .metadata(ObjectMetaArgs.builder().name(APP + "-create-bucket").namespace(ns).labels(labels).annotations(annotations).build())
                 .spec(JobSpecArgs.builder()
                         .backoffLimit(6)
                         .activeDeadlineSeconds(600)

@@ -180,7 +180,8 @@ public final class TraceStorage extends ComponentResource {
                     .user(user.name()).build(), awsOpts);
             new Secret(Names.child(name, "credentials"), SecretArgs.builder()
                     .metadata(ObjectMetaArgs.builder().name(StoragePlan.CREDENTIALS_SECRET).namespace(namespace)
-                            .labels(Labels.of("tempo", "tempo", "storage", settings.environment())).build())
+                            .labels(Labels.of("tempo", "tempo", "storage", settings.environment()))
+                            .annotations(settings.kubernetes().objectAnnotations()).build())
                     .type("Opaque")
                     .stringData(Output.tuple(accessKey.id(), accessKey.secret()).applyValue(t -> Map.of(
                             "AWS_ACCESS_KEY_ID", t.t1, "AWS_SECRET_ACCESS_KEY", t.t2)))
@@ -195,7 +196,7 @@ public final class TraceStorage extends ComponentResource {
                         .name(tempo.serviceAccount())
                         .namespace(namespace)
                         .labels(Labels.of("tempo", "tempo", "storage", settings.environment()))
-                        .annotations(tempo.serviceAccountAnnotations())
+                        .annotations(merged(tempo.serviceAccountAnnotations(), settings.kubernetes().objectAnnotations()))
                         .build())
                 .automountServiceAccountToken(false) // Tempo never calls the Kubernetes API
                 .build(), k8sOpts);
@@ -209,4 +210,10 @@ public final class TraceStorage extends ComponentResource {
     public Output<String> bucketName() { return bucketName; }
     public Output<String> bucketArn() { return bucketArn; }
     public Output<String> roleArn() { return roleArn; }
+
+    private static Map<String, String> merged(Map<String, String> a, Map<String, String> b) {
+        var all = new java.util.TreeMap<>(a);
+        all.putAll(b);
+        return all;
+    }
 }

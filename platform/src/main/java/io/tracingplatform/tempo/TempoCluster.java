@@ -95,6 +95,7 @@ public final class TempoCluster extends ComponentResource {
     private final String name;
     private final String namespace;
     private final String environment;
+    private final Map<String, String> objectAnnotations;
     private final CustomResourceOptions opts;
 
     public TempoCluster(String name, StackSettings settings, TempoPlan plan, StoragePlan.TempoStorage storage,
@@ -103,6 +104,7 @@ public final class TempoCluster extends ComponentResource {
         this.name = name;
         this.namespace = settings.kubernetes().namespace();
         this.environment = settings.environment();
+        this.objectAnnotations = settings.kubernetes().objectAnnotations();
         this.opts = CustomResourceOptions.builder().parent(this).provider(providers.kubernetes()).build();
 
         new ServiceAccount(Names.child(name, "internal-service-account"), ServiceAccountArgs.builder()
@@ -168,7 +170,7 @@ public final class TempoCluster extends ComponentResource {
 
     private ObjectMetaArgs meta(String objectName, String component) {
         return ObjectMetaArgs.builder().name(objectName).namespace(namespace)
-                .labels(Labels.of(APP, APP, component, environment)).build();
+                .labels(Labels.of(APP, APP, component, environment)).annotations(objectAnnotations).build();
     }
 
     /** Pod labels: ring members are part of the memberlist (the gossip-ring Service selects them). */

@@ -42,7 +42,8 @@ public final class TenantAccess extends ComponentResource {
         var opts = CustomResourceOptions.builder().parent(this).provider(providers.kubernetes()).build();
         boolean instrument = settings.gateway().instrumentation() && !tenant.settings().languages().isEmpty();
         for (String ns : tenant.settings().namespaces()) {
-            var meta = ObjectMetaArgs.builder().namespace(ns).labels(labels);
+            var meta = ObjectMetaArgs.builder().namespace(ns).labels(labels)
+                    .annotations(settings.kubernetes().objectAnnotations());
             new Secret(Names.child(name, ns + "-gateway"), SecretArgs.builder()
                     .metadata(meta.name(SECRET).build())
                     .type("Opaque")
@@ -51,7 +52,8 @@ public final class TenantAccess extends ComponentResource {
             if (instrument) {
                 new KubernetesCustomResource(Names.child(name, ns + "-instrumentation"), new KubernetesCustomResource.Args(
                         "opentelemetry.io/v1alpha1", "Instrumentation",
-                        ObjectMetaArgs.builder().name(INSTRUMENTATION).namespace(ns).labels(labels).build(),
+                        ObjectMetaArgs.builder().name(INSTRUMENTATION).namespace(ns).labels(labels)
+                                .annotations(settings.kubernetes().objectAnnotations()).build(),
                         instrumentationSpec(endpoint, tenant.settings().samplerRatio())), opts);
             }
         }
