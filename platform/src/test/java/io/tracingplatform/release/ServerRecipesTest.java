@@ -70,6 +70,25 @@ class ServerRecipesTest {
         }
     }
 
+    /**
+     * The engine checks build the Pulumi CLI at the suite's pin and the Kubernetes provider at the program's own pin
+     * (the plugin version its provider resource asks for): each recipe's go.mod must name that version's module.
+     */
+    @Test
+    void engineRecipesPinWhatTheSuiteAndTheProgramAskFor() throws IOException {
+        String cli = io.tracingplatform.real.Servers.pin("pulumi");
+        String gomod = Files.readString(SERVERS.resolve("pulumi/go.mod"));
+        assertTrue(gomod.contains("github.com/pulumi/pulumi/pkg/v3 " + cli + "\n"), "platform/servers/pulumi/go.mod must require pkg/v3 " + cli);
+        assertTrue(gomod.contains("github.com/pulumi/pulumi/sdk/v3 " + cli + "\n"), "platform/servers/pulumi/go.mod must require sdk/v3 " + cli);
+        String plugin = io.tracingplatform.Providers.KUBERNETES_PLUGIN;
+        String build = Files.readString(SERVERS.resolve("pulumi-resource-kubernetes/build.sh"));
+        var commit = Pattern.compile("\\[" + Pattern.quote(plugin) + "\\]=([0-9a-f]{12})").matcher(build);
+        assertTrue(commit.find(), "pulumi-resource-kubernetes/build.sh maps no commit for provider " + plugin);
+        String providerMod = Files.readString(SERVERS.resolve("pulumi-resource-kubernetes/go.mod"));
+        assertTrue(providerMod.contains("-" + commit.group(1) + "\n"), "pulumi-resource-kubernetes/go.mod must pin the commit "
+                + commit.group(1) + " of tag v" + plugin);
+    }
+
     static String line(String version) {
         return version.replaceFirst("^(\\d+\\.\\d+).*$", "$1");
     }
