@@ -32,6 +32,7 @@ final class KubeApi implements AutoCloseable {
     private final String base;
     private final String token;
     private final HttpClient http;
+    private Path servingCert;
     private final Map<String, Resource> resources = new HashMap<>();
 
     /** How the server names a kind: its path segment and whether it lives in a namespace. */
@@ -97,12 +98,52 @@ final class KubeApi implements AutoCloseable {
             ssl.init(null, tmf.getTrustManagers(), null);
             var http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
             var api = new KubeApi(proc, "https://127.0.0.1:" + port, token, http);
+            api.servingCert = certs.resolve("apiserver.crt").toAbsolutePath();
             proc.await("/readyz", Duration.ofSeconds(120), () -> api.get("/readyz").status() == 200);
             return api;
         } catch (Exception | AssertionError e) {
             proc.close();
             throw e;
         }
+    }
+
+    /** A kubeconfig for clients of this server (the token of system:masters), its one context named {@code context}. */
+    Path kubeconfig(Path file, String context) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        return Files.writeString(file, String.join("\n",
+                "apiVersion: v1", "kind: Config", "current-context: " + context,
+                "clusters:", "- name: " + context, "  cluster:", "    server: " + base,
+                "    certificate-authority: " + servingCert,
+                "users:", "- name: " + context, "  user:", "    token: " + token,
+                "contexts:", "- name: " + context, "  context:", "    cluster: " + context, "    user: " + context, ""));
+    }
+
+    /** Applies the CRDs of the suite's {@code crds} recipe and waits until each is Established; returns failures. */
+    List<String> installCrds(Path dir) throws IOException {
+        var failures = new java.util.ArrayList<String>();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                var r = apply(Files.readString(f), false);
+                if (!r.ok()) {
+                    failures.add(f.getFileName() + ": " + r.status() + " " + r.message());
+                    continue;
+                }
+                String name = parse(Files.readString(f)).path("metadata").path("name").asText();
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (!established(name) && System.nanoTime() < deadline) KubernetesRealTest.sleep(100);
+                if (!established(name)) failures.add("CRD " + name + " not Established within 30 s");
+            }
+        }
+        return failures;
+    }
+
+    boolean established(String crd) {
+        var r = get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/" + crd);
+        if (!r.ok()) return false;
+        for (JsonNode c : parse(r.body()).path("status").path("conditions")) {
+            if (c.path("type").asText().equals("Established") && c.path("status").asText().equals("True")) return true;
+        }
+        return false;
     }
 
     String log(int lines) {

@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class KubernetesRealTest {
     static final Path WORK = Path.of("platform", "target", "real", "kube");
     static final String PROGRAM = "kube-apiserver";
-    Proc etcd;
+    Etcd etcd;
     String etcdUrl;
 
     static String version() {
@@ -48,23 +48,8 @@ class KubernetesRealTest {
 
     @BeforeAll
     void startEtcd() throws IOException {
-        String etcdVersion = Servers.pin("debian/etcd");
-        Path data = WORK.resolve("etcd-data");
-        if (Files.exists(data)) {
-            try (var walk = Files.walk(data)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        int client = Proc.freePort();
-        int peer = Proc.freePort();
-        etcdUrl = "http://127.0.0.1:" + client;
-        etcd = Proc.start("etcd", List.of(Servers.bin("debian/etcd", etcdVersion, "etcd").toString(),
-                "--name=real", "--data-dir=" + data.toAbsolutePath(),
-                "--listen-client-urls=" + etcdUrl, "--advertise-client-urls=" + etcdUrl,
-                "--listen-peer-urls=http://127.0.0.1:" + peer, "--initial-advertise-peer-urls=http://127.0.0.1:" + peer,
-                "--initial-cluster=real=http://127.0.0.1:" + peer,
-                "--unsafe-no-fsync", "--log-level=warn"), Map.of(), WORK); // a throwaway store: speed over durability
-        etcd.awaitHttp200(etcdUrl + "/health", Duration.ofSeconds(60));
+        etcd = Etcd.start(WORK);
+        etcdUrl = etcd.url;
     }
 
     @AfterAll
@@ -166,28 +151,9 @@ class KubernetesRealTest {
 
     void installCrds(KubeApi api, String stack, List<String> failures) throws IOException {
         String pin = Servers.pin("crds");
-        Path dir = Servers.home("crds", pin).resolve("crds");
-        try (var files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
-                var r = api.apply(Files.readString(f), false);
-                add(failures, Checks.judge("kube.crd", PROGRAM, version(), stack, f.getFileName() + " (" + pin + ")", ACCEPT,
-                        r.ok(), r.ok() ? "installed" : r.status() + " " + r.message()));
-                if (!r.ok()) continue;
-                String name = KubeApi.parse(Files.readString(f)).path("metadata").path("name").asText();
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (!established(api, name) && System.nanoTime() < deadline) sleep(100);
-                if (!established(api, name)) failures.add("CRD " + name + " not Established within 30 s");
-            }
-        }
-    }
-
-    static boolean established(KubeApi api, String crd) {
-        var r = api.get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/" + crd);
-        if (!r.ok()) return false;
-        for (JsonNode c : KubeApi.parse(r.body()).path("status").path("conditions")) {
-            if (c.path("type").asText().equals("Established") && c.path("status").asText().equals("True")) return true;
-        }
-        return false;
+        var problems = api.installCrds(Servers.home("crds", pin).resolve("crds"));
+        add(failures, Checks.judge("kube.crd", PROGRAM, version(), stack, "every CRD of " + pin, ACCEPT,
+                problems.isEmpty(), problems.isEmpty() ? "installed and Established" : String.join("; ", problems)));
     }
 
     /** Manifests and (redacted) Secrets, in the render's apply order (the file names' prefixes). */
