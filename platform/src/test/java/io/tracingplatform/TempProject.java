@@ -57,4 +57,12 @@ public final class TempProject {
                       namespaces: [%s]
                 """.formatted(id, id, namespace);
     }
+
+    /** Sets one key of a stack file's {@code tracing-platform:gateway} block, creating the block where it has none. */
+    public static void setGateway(Path stackFile, String key, String value) throws java.io.IOException {
+        String text = java.nio.file.Files.readString(stackFile);
+        String block = "  tracing-platform:gateway:\n";
+        String line = "    " + key + ": " + value + "\n";
+        java.nio.file.Files.writeString(stackFile, text.contains(block) ? text.replace(block, block + line) : text + block + line);
+    }
 }

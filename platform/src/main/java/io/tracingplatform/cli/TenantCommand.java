@@ -308,7 +308,7 @@ final class TenantCommand implements Runnable {
             int generation = settings.gateway().credentialGeneration();
             String endpoint = io.tracingplatform.collector.GatewayCluster.endpoint(settings.kubernetes().namespace());
             String password = io.tracingplatform.collector.GatewayCredentials.password(seed, id, generation);
-            var environment = io.tracingplatform.collector.GatewayCredentials.sdkEnvironment(endpoint, id, password);
+            var environment = io.tracingplatform.collector.GatewayCredentials.sdkEnvironment(endpoint, id, password, settings.gateway());
             String htpasswd = io.tracingplatform.collector.GatewayCredentials.htpasswd(seed, ids, generation);
             var namespaces = tenants.stream().filter(t -> t.id().equals(id)).findFirst().orElseThrow().settings().namespaces();
             var out = spec.commandLine().getOut();

@@ -65,10 +65,12 @@ public final class GatewayCredentials {
 
     /**
      * The Secret each tenant namespace gets: the standard OpenTelemetry SDK variables, so {@code envFrom} is all
-     * a team needs. Header values are percent-encoded, as OTEL_EXPORTER_OTLP_HEADERS requires.
+     * a team needs. Header values are percent-encoded, as OTEL_EXPORTER_OTLP_HEADERS requires. A signal the stack has
+     * no backend for is switched off in the SDK (GatewayPlan.unservedSignals) instead of failing on every export.
      */
-    public static Map<String, String> sdkEnvironment(String endpoint, String tenant, String password) {
-        var env = new TreeMap<String, String>();
+    public static Map<String, String> sdkEnvironment(String endpoint, String tenant, String password,
+                                                     io.tracingplatform.config.GatewaySettings gateway) {
+        var env = new TreeMap<String, String>(GatewayPlan.unservedSignals(gateway));
         env.put("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint);
         env.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
         env.put("OTEL_EXPORTER_OTLP_HEADERS", "Authorization=" + URLEncoder.encode(authorization(tenant, password),

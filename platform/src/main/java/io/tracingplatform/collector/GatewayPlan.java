@@ -80,7 +80,7 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
         String intake = "traces/intake";
         authenticatedOtlpReceiver(gw, intake);
         tenantFromAuth(gw, intake);
-        stripClientTenantFromSpans(gw, intake);
+        stripClientTenant(gw, intake);
         platformLabels(gw, intake, settings.environment(), settings.clusterName());
         routeByTenant(gw, intake, "routing/tenants", direct, id -> tenantPipeline(id));
         for (String id : direct) exportToTempo(gw, tenantPipeline(id), id, tempo, queue);
@@ -88,6 +88,9 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
             routeToSampler(gw, intake, "routing/tenants", sampling.stream().map(Tenant::id).toList(),
                     SAMPLER + "." + ns + ".svc.cluster.local", queue);
         }
+        var ids = tenants.stream().map(Tenant::id).toList();
+        settings.gateway().logsEndpoint().ifPresent(url -> passThrough(gw, "logs", url, settings, ids));
+        settings.gateway().metricsEndpoint().ifPresent(url -> passThrough(gw, "metrics", url, settings, ids));
         healthCheck(gw);
         selfTelemetry(gw);
         if (local) debugExtensions(gw);
@@ -107,10 +110,10 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
                     "max_recv_msg_size_mib", 2 * MAX_REQUEST_BYTES / (1024 * 1024)))));
             sm.addReceiver(in, "otlp");
             tailSampling(sm, in, sampling);
-            var ids = sampling.stream().map(Tenant::id).toList();
-            routeByTenant(sm, in, "routing/tenants", ids, id -> tenantPipeline(id));
-            long samplerQueue = queueBudget(volume, ids.size());
-            for (String id : ids) exportToTempo(sm, tenantPipeline(id), id, tempo, samplerQueue);
+            var sampled = sampling.stream().map(Tenant::id).toList();
+            routeByTenant(sm, in, "routing/tenants", sampled, id -> tenantPipeline(id));
+            long samplerQueue = queueBudget(volume, sampled.size());
+            for (String id : sampled) exportToTempo(sm, tenantPipeline(id), id, tempo, samplerQueue);
             healthCheck(sm);
             selfTelemetry(sm);
             memoryLimiterFirst(sm);
@@ -121,7 +124,7 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
                 types.put(k, List.copyOf(merged));
             });
         }
-        return new GatewayPlan(Yaml.toYaml(gw.toMap()), samplerYaml, tenants.stream().map(Tenant::id).toList(),
+        return new GatewayPlan(Yaml.toYaml(gw.toMap()), samplerYaml, ids,
                 sampling.stream().map(Tenant::id).toList(), types);
     }
 
@@ -150,10 +153,11 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
     }
 
     /**
-     * A client may put {@code tracing.tenant} on its spans too: deleted there, so nothing downstream (the sampling
-     * tier's string_attribute policies read span attributes as well as resource ones) can see another tenant's id.
+     * A client may put {@code tracing.tenant} on its spans (log records, data points) too: deleted there, so nothing
+     * downstream (the sampling tier's string_attribute policies read span attributes as well as resource ones, Loki
+     * and Prometheus keep record and point attributes) can see another tenant's id.
      */
-    static void stripClientTenantFromSpans(CollectorConfig c, String pipeline) {
+    static void stripClientTenant(CollectorConfig c, String pipeline) {
         c.processor("attributes/strip-tenant", Map.of("actions", List.of(Map.of("key", TENANT_ATTRIBUTE, "action", "delete"))));
         c.appendProcessor(pipeline, "attributes/strip-tenant");
     }
@@ -211,6 +215,47 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
                 "retry_on_failure", Map.of("enabled", true, "initial_interval", "5s", "max_interval", "30s", "max_elapsed_time", "1h"),
                 "sending_queue", sendingQueue(queueBytes)));
         c.addExporter(pipeline, "otlp/tenant-" + tenant);
+    }
+
+    /**
+     * Logs or metrics of every tenant to the stack's backend, with the same identity rules as traces: the tenant is
+     * who authenticated, a client's own {@code tracing.tenant} is deleted, each tenant has its own exporter with its
+     * {@code X-Scope-OrgID} (Loki and Mimir separate tenants by it). Apps' SDKs and the Java agent export all three
+     * signals by default, so this is what makes their logs reach Loki, correlated with their traces by trace_id.
+     *
+     * <p>Passed through synchronously: no queue and no retries here, so the gateway acknowledges a request only once
+     * the backend took it, and a backend's refusal (429, 5xx) reaches the app's SDK, which retries (the otlp
+     * receiver answers 503 for a retryable export error). That keeps the traces' persistent-queue arithmetic as it
+     * is (no per-tenant budget for these signals on the volume or in memory) and loses nothing it acknowledged.
+     */
+    static void passThrough(CollectorConfig c, String signal, String endpoint, StackSettings settings, List<String> tenants) {
+        String intake = signal + "/intake";
+        authenticatedOtlpReceiver(c, intake);
+        tenantFromAuth(c, intake);
+        stripClientTenant(c, intake);
+        platformLabels(c, intake, settings.environment(), settings.clusterName());
+        routeByTenant(c, intake, "routing/" + signal, tenants, id -> signal + "/tenant-" + id);
+        for (String id : tenants) {
+            String exporter = "otlphttp/" + signal + "-" + id;
+            c.exporter(exporter, Map.of(
+                    "endpoint", endpoint,
+                    "headers", Map.of("X-Scope-OrgID", id),
+                    "sending_queue", Map.of("enabled", false),
+                    "retry_on_failure", Map.of("enabled", false)));
+            c.addExporter(signal + "/tenant-" + id, exporter);
+        }
+    }
+
+    /**
+     * The SDK exporter variables that switch off a signal the gateway does not take on this stack (OpenTelemetry
+     * SDK environment variables: OTEL_LOGS_EXPORTER, OTEL_METRICS_EXPORTER, value "none"); without them every app
+     * logs a 404 for each export of it.
+     */
+    public static Map<String, String> unservedSignals(io.tracingplatform.config.GatewaySettings gateway) {
+        var env = new java.util.TreeMap<String, String>();
+        if (gateway.logsEndpoint().isEmpty()) env.put("OTEL_LOGS_EXPORTER", "none");
+        if (gateway.metricsEndpoint().isEmpty()) env.put("OTEL_METRICS_EXPORTER", "none");
+        return env;
     }
 
     /** A persistent queue sized in bytes, batching by bytes up to MAX_REQUEST_BYTES per request. */

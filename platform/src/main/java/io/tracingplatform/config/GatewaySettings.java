@@ -19,12 +19,18 @@ import java.util.regex.Pattern;
  * @param ingressClassName ingress class; default the cluster's default
  * @param ingressTlsSecret TLS Secret of the Ingress; required with ingressHost
  * @param cpu, memory, cpuLimit, memoryLimit resources of a gateway pod; default 500m, 1Gi, 2, 2Gi
+ * @param logsEndpoint OTLP/HTTP base URL where tenants' logs go (Loki's {@code /otlp}); default none: the gateway
+ *     does not take logs and the Instrumentation sets the SDKs' logs exporter to none
+ * @param metricsEndpoint OTLP/HTTP base URL where tenants' metrics go (Mimir's {@code /otlp}, Prometheus's
+ *     {@code /api/v1/otlp}); default none, as for logs
  */
 public record GatewaySettings(int replicas, int maxReplicas, int samplerReplicas, String queueVolumeSize, int credentialGeneration, boolean instrumentation,
                               Optional<String> ingressHost, Optional<String> ingressClassName,
                               Optional<String> ingressTlsSecret, String cpu, String memory, String cpuLimit,
-                              String memoryLimit) {
+                              String memoryLimit, Optional<String> logsEndpoint, Optional<String> metricsEndpoint) {
     static final Pattern HOST = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
+    /** A base URL: the otlphttp exporter appends the signal's path ({@code /v1/logs}), so none given here. */
+    static final Pattern OTLP_HTTP_BASE = Pattern.compile("https?://[^\\s$/]+(/[^\\s$]*[^\\s$/])?(?<!/v1/logs)(?<!/v1/metrics)");
     static final Pattern QUANTITY = Pattern.compile("\\d+(\\.\\d+)?(m|Ki|Mi|Gi|Ti)?");
 
     static GatewaySettings read(Fields f, Cloud cloud) {
@@ -56,9 +62,13 @@ public record GatewaySettings(int replicas, int maxReplicas, int samplerReplicas
         String memory = f.matching("memory", f.string("memory", local ? "256Mi" : "1Gi"), QUANTITY, "is not a memory quantity", "1Gi");
         String cpuLimit = f.matching("cpuLimit", f.string("cpuLimit", local ? "500m" : "2"), QUANTITY, "is not a CPU quantity", "2");
         String memoryLimit = f.matching("memoryLimit", f.string("memoryLimit", local ? "512Mi" : "2Gi"), QUANTITY, "is not a memory quantity", "2Gi");
+        var logs = f.optionalString("logsEndpoint").map(u -> f.matching("logsEndpoint", u, OTLP_HTTP_BASE,
+                "is not an http(s) base URL (the exporter appends /v1/logs)", "http://loki-gateway.logging.svc/otlp"));
+        var metrics = f.optionalString("metricsEndpoint").map(u -> f.matching("metricsEndpoint", u, OTLP_HTTP_BASE,
+                "is not an http(s) base URL (the exporter appends /v1/metrics)", "http://mimir-distributor.metrics.svc:8080/otlp"));
         f.finish();
         return new GatewaySettings(replicas, max, sampler, volume, generation, instrumentation, host, className,
-                tls, cpu, memory, cpuLimit, memoryLimit);
+                tls, cpu, memory, cpuLimit, memoryLimit, logs, metrics);
     }
 
 }

@@ -42,7 +42,8 @@ public final class StackFiles {
         return fromDocument(stack, display, doc);
     }
 
-    static RawConfig fromDocument(String stack, String display, LocatedYaml.Document doc) {
+    /** A stack file already parsed (tests build one from text). */
+    public static RawConfig fromDocument(String stack, String display, LocatedYaml.Document doc) {
         var problems = new ArrayList<Problem>();
         var values = new LinkedHashMap<String, Object>();
         if (!(doc.root() instanceof Map<?, ?> top)) {

@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * The logs and metrics backends the local stack runs so Grafana has something to correlate traces with on a
- * laptop: single-binary Loki (multi-tenant, filesystem) and Prometheus (remote-write receiver with exemplar
- * storage, scraping the platform's pods found by DNS). Production stacks point at their own Loki and Mimir instead.
+ * laptop: single-binary Loki (multi-tenant, filesystem; OTLP logs from the gateway) and Prometheus (remote-write
+ * and OTLP receivers, exemplar storage, scraping the platform's pods found by DNS). Production stacks point at their own Loki and Mimir instead.
  *
  * @param prometheusYaml prometheus.yml (checked with promtool in the tests)
  * @param prometheusArgs Prometheus command-line flags
@@ -40,9 +40,14 @@ public record LocalBackendsPlan(String prometheusYaml, List<String> prometheusAr
                 "dns_sd_configs", List.of(Map.of("type", "SRV", "refresh_interval", "30s",
                         "names", List.of("_" + job + "._tcp." + METRICS_SERVICE + "." + ns + ".svc.cluster.local"))),
                 "relabel_configs", List.of(Map.of("target_label", "namespace", "replacement", ns)))));
+        // Tenants' app metrics arrive over OTLP from the gateway (GatewayPlan.passThrough). This Prometheus has one
+        // tenant, so the gateway's tracing.tenant becomes a label (Prometheus config.go OTLPConfig
+        // promote_resource_attributes) and queries can tell teams apart; Mimir separates them by X-Scope-OrgID.
         String prometheus = Yaml.toYaml(Map.of(
                 "global", Map.of("scrape_interval", "30s", "evaluation_interval", "30s",
                         "external_labels", Map.of("cluster", settings.clusterName())),
+                "otlp", Map.of("promote_resource_attributes", List.of(
+                        io.tracingplatform.collector.GatewayPlan.TENANT_ATTRIBUTE, "k8s.namespace.name")),
                 "scrape_configs", scrapes));
         var args = List.of(
                 "--config.file=/etc/prometheus/prometheus.yml",
@@ -51,6 +56,8 @@ public record LocalBackendsPlan(String prometheusYaml, List<String> prometheusAr
                 // Tempo's metrics-generator writes span metrics here, with exemplars.
                 "--web.enable-remote-write-receiver",
                 "--enable-feature=exemplar-storage",
+                // Apps' metrics, from the gateway (OTLP/HTTP at /api/v1/otlp/v1/metrics).
+                "--web.enable-otlp-receiver",
                 "--web.listen-address=:" + PROMETHEUS_PORT);
         var loki = new Loki(true,
                 new Server(LOKI_PORT, 9096, "info"),

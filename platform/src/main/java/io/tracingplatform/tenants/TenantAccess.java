@@ -9,6 +9,7 @@ import com.pulumi.resources.CustomResourceOptions;
 import io.tracingplatform.Providers;
 import io.tracingplatform.collector.GatewayCluster;
 import io.tracingplatform.collector.GatewayCredentials;
+import io.tracingplatform.collector.GatewayPlan;
 import io.tracingplatform.config.ModelNumbers;
 import io.tracingplatform.config.StackSettings;
 import io.tracingplatform.k8s.KubernetesCustomResource;
@@ -34,7 +35,8 @@ public final class TenantAccess extends ComponentResource {
         String endpoint = GatewayCluster.endpoint(settings.kubernetes().namespace());
         int generation = settings.gateway().credentialGeneration();
         var env = settings.credentialSeed().output().applyValue(seed ->
-                GatewayCredentials.sdkEnvironment(endpoint, tenant.id(), GatewayCredentials.password(seed, tenant.id(), generation)));
+                GatewayCredentials.sdkEnvironment(endpoint, tenant.id(), GatewayCredentials.password(seed, tenant.id(), generation),
+                        settings.gateway()));
         var labels = new TreeMap<>(Labels.common(settings.environment()));
         labels.put(Labels.TENANT, tenant.id());
         var secretOpts = CustomResourceOptions.builder().parent(this).provider(providers.kubernetes())
@@ -54,7 +56,8 @@ public final class TenantAccess extends ComponentResource {
                         "opentelemetry.io/v1alpha1", "Instrumentation",
                         ObjectMetaArgs.builder().name(INSTRUMENTATION).namespace(ns).labels(labels)
                                 .annotations(settings.kubernetes().objectAnnotations()).build(),
-                        instrumentationSpec(endpoint, tenant.settings().samplerRatio())), opts);
+                        instrumentationSpec(endpoint, tenant.settings().samplerRatio(),
+                                GatewayPlan.unservedSignals(settings.gateway()))), opts);
             }
         }
         registerOutputs(Map.of());
@@ -62,17 +65,19 @@ public final class TenantAccess extends ComponentResource {
 
     /**
      * Exports to the gateway with the tenant's credential (read from the Secret, never inlined), W3C trace context
-     * and baggage, and the tenant's head-sampling ratio for new traces.
+     * and baggage, the tenant's head-sampling ratio for new traces, and signals the stack has no backend for off.
      */
-    static Map<String, Object> instrumentationSpec(String endpoint, double ratio) {
+    static Map<String, Object> instrumentationSpec(String endpoint, double ratio, Map<String, String> unserved) {
         var spec = new LinkedHashMap<String, Object>();
         spec.put("exporter", Map.of("endpoint", endpoint));
         spec.put("propagators", List.of("tracecontext", "baggage"));
         spec.put("sampler", Map.of("type", "parentbased_traceidratio", "argument", ModelNumbers.fmt(ratio)));
-        spec.put("env", List.of(
+        var env = new java.util.ArrayList<Map<String, Object>>(List.of(
                 Map.of("name", "OTEL_EXPORTER_OTLP_HEADERS", "valueFrom", Map.of("secretKeyRef",
                         Map.of("name", SECRET, "key", "OTEL_EXPORTER_OTLP_HEADERS"))),
                 Map.of("name", "OTEL_EXPORTER_OTLP_PROTOCOL", "value", "http/protobuf")));
+        unserved.forEach((name, value) -> env.add(Map.of("name", name, "value", value)));
+        spec.put("env", env);
         return spec;
     }
 }

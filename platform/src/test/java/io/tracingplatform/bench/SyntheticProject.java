@@ -25,9 +25,8 @@ public final class SyntheticProject {
                 Path copy = Files.copy(f, target.resolve("stacks").resolve(f.getFileName()));
                 // 1000 tenants need more queue room than a stack of a few (GatewayPlan.checkQueueRoom): one volume
                 // large enough for the sizes benchmarked, where the stack file does not size it itself.
-                String text = Files.readString(copy);
-                if (tenants > 100 && !text.contains("tracing-platform:gateway:")) {
-                    Files.writeString(copy, text + "  tracing-platform:gateway:\n    queueVolumeSize: 32Gi\n");
+                if (tenants > 100 && !Files.readString(copy).contains("queueVolumeSize:")) {
+                    io.tracingplatform.TempProject.setGateway(copy, "queueVolumeSize", "32Gi");
                 }
             }
         }

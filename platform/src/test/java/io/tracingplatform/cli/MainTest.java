@@ -98,7 +98,7 @@ public class MainTest {
     void aQueueVolumeTooSmallForTheTenantsIsASettingsErrorBeforeAnythingRuns() throws Exception {
         var project = new io.tracingplatform.TempProject(tmp.resolve("small-queue"), true);
         Path stack = project.root.resolve("stacks/Pulumi.local.yaml");
-        Files.writeString(stack, Files.readString(stack) + "  tracing-platform:gateway:\n    queueVolumeSize: 10Mi\n");
+        io.tracingplatform.TempProject.setGateway(stack, "queueVolumeSize", "10Mi");
         var r = run("plan", "--stack", "local", "--project-dir", project.root.toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("tracing-platform:gateway.queueVolumeSize: 10Mi shared by"), r.err());

@@ -158,7 +158,8 @@ class TenantIsolationTest {
 
     @Test
     void theTenantSecretHoldsTheSdkVariablesWithAWorkingHeader() {
-        var env = GatewayCredentials.sdkEnvironment("http://otel-gateway.tracing.svc.cluster.local:4318", "payments", "s3cr3t");
+        var env = GatewayCredentials.sdkEnvironment("http://otel-gateway.tracing.svc.cluster.local:4318", "payments", "s3cr3t",
+                Plans.inputs("prod").settings().gateway());
         assertEquals("http/protobuf", env.get("OTEL_EXPORTER_OTLP_PROTOCOL"));
         String header = java.net.URLDecoder.decode(env.get("OTEL_EXPORTER_OTLP_HEADERS"), StandardCharsets.UTF_8);
         assertTrue(header.startsWith("Authorization=Basic "), header);

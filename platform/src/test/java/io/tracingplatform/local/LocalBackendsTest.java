@@ -30,6 +30,13 @@ class LocalBackendsTest {
     @Test
     void prometheusConfigPassesPromtoolAndItsFlagsExist(@TempDir Path dir) throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/promtool")), "promtool is not installed (Debian package prometheus; .ci/run installs it)");
+        // Only a promtool of the pinned image's major version is a judge: Debian bookworm's 2.42 refuses 3.x fields
+        // (the otlp section) that the pinned 3.5 accepts. The real-server suite judges with 3.5 (PrometheusRealTest).
+        String pinned = Plans.inputs("local").settings().release().image("prometheus");
+        String major = pinned.substring(pinned.indexOf(":v") + 2).split("\\.")[0];
+        String version = run(dir, "/usr/bin/promtool", "--version");
+        assumeTrue(version.startsWith("promtool, version " + major + "."), "system promtool is not " + major + ".x ("
+                + version.lines().findFirst().orElse("") + "); PrometheusRealTest (-Preal) judges the config at " + pinned);
         Files.writeString(dir.resolve("prometheus.yml"), plan().prometheusYaml());
         String out = run(dir, "/usr/bin/promtool", "check", "config", "prometheus.yml");
         assertTrue(out.contains("SUCCESS"), out);
