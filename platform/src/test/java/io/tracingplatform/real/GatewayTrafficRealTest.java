@@ -262,7 +262,12 @@ class GatewayTrafficRealTest {
     }
 
     int send(String user, String password, Map<String, String> headers, String json) {
-        var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + laptop.receiverPorts().get("otlp/http") + "/v1/traces"))
+        return post(laptop, "/v1/traces", user, password, headers, json);
+    }
+
+    /** One OTLP/HTTP JSON request to the gateway's receiver, as a user (null: no credential): the HTTP status, -1 when none. */
+    static int post(Laptop.CollectorRun laptop, String path, String user, String password, Map<String, String> headers, String json) {
+        var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + laptop.receiverPorts().get("otlp/http") + path))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(20))
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         headers.forEach(b::header);

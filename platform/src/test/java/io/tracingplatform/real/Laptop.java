@@ -20,7 +20,8 @@ import java.util.Map;
  *   <li>Paths of mounted volumes and Secrets ({@code /var/lib/otelcol/queue}, {@code /etc/otelcol/auth/htpasswd})
  *       move into the check's folder; the htpasswd file gets the caller's lines (the Secret is redacted in a render).</li>
  *   <li>Cluster DNS names of backends ({@code *.svc.cluster.local}) become 127.0.0.1 / localhost on a port where
- *       nothing listens: a lookup would leave this machine, and the checks here are about the collector itself.</li>
+ *       nothing listens (or the test's own backend): a lookup would leave this machine, and the checks here are about
+ *       the collector itself. OTLP/HTTP exporters keep their URL's path, so the signal path they append is real.</li>
  * </ul>
  * Ports and values the collector decodes (e.g. the load-balancing resolver's {@code port}) are left as rendered, so
  * a type fault there still reaches the real collector.
@@ -41,6 +42,16 @@ public final class Laptop {
      */
     @SuppressWarnings("unchecked")
     public static CollectorRun collector(Map<String, Object> rendered, Path dir, String htpasswd, String backend) {
+        return collector(rendered, dir, htpasswd, backend, Map.of());
+    }
+
+    /**
+     * @param httpBackends for OTLP/HTTP exporters (their endpoint is a URL): rendered base URL to the local one a
+     *     test serves; others go to a port on 127.0.0.1 where nothing listens, keeping their path
+     */
+    @SuppressWarnings("unchecked")
+    public static CollectorRun collector(Map<String, Object> rendered, Path dir, String htpasswd, String backend,
+                                         Map<String, String> httpBackends) {
         try {
             Files.createDirectories(dir);
             var overlay = new LinkedHashMap<String, Object>();
@@ -82,7 +93,10 @@ public final class Laptop {
             }
             for (var e : map(rendered.get("exporters")).entrySet()) {
                 var exp = map(e.getValue());
-                if (exp.containsKey("endpoint")) {
+                if (exp.get("endpoint") instanceof String url && url.matches("https?://.*")) {
+                    String local = httpBackends.getOrDefault(url, url.replaceFirst("^https?://[^/]+", "http://127.0.0.1:" + Proc.freePort()));
+                    put(overlay, List.of("exporters", e.getKey(), "endpoint"), local);
+                } else if (exp.containsKey("endpoint")) {
                     put(overlay, List.of("exporters", e.getKey(), "endpoint"), backend != null ? backend : "127.0.0.1:" + Proc.freePort());
                 }
                 if (map(map(exp.get("resolver")).get("dns")).containsKey("hostname")) {

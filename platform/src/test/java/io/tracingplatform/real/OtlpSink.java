@@ -128,21 +128,21 @@ final class OtlpSink implements AutoCloseable {
         }
     }
 
-    private static List<ByteString> lengthDelimited(UnknownFieldSet set, int field) {
+    static List<ByteString> lengthDelimited(UnknownFieldSet set, int field) {
         return set.hasField(field) ? set.getField(field).getLengthDelimitedList() : List.of();
     }
 
-    private static String string(UnknownFieldSet set, int field) {
+    static String string(UnknownFieldSet set, int field) {
         var l = lengthDelimited(set, field);
         return l.isEmpty() ? "" : l.get(0).toStringUtf8();
     }
 
-    private static String hex(UnknownFieldSet set, int field) {
+    static String hex(UnknownFieldSet set, int field) {
         var l = lengthDelimited(set, field);
         return l.isEmpty() ? "" : HexFormat.of().formatHex(l.get(0).toByteArray());
     }
 
-    private static Map<String, String> attributes(UnknownFieldSet owner, int field) throws IOException {
+    static Map<String, String> attributes(UnknownFieldSet owner, int field) throws IOException {
         var out = new LinkedHashMap<String, String>();
         for (ByteString kv : lengthDelimited(owner, field)) {
             var pair = UnknownFieldSet.parseFrom(kv);

@@ -28,12 +28,21 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PrometheusRealTest {
     static final Path WORK = Path.of("platform", "target", "real", "prometheus");
 
+    /** promtool's version: Debian's build (the rule and config checks). */
     static String version() {
         return Servers.pin("debian/prometheus");
     }
 
     static Path bin(String name) {
         return Servers.bin("debian/prometheus", version(), name);
+    }
+
+    /**
+     * The server's version: built from source at the image's exact version, because Debian's build (3.5.3+ds1) has no
+     * OTLP receiver ({@code --web.enable-otlp-receiver}), which the local stack turns on for apps' metrics.
+     */
+    static String serverVersion() {
+        return Servers.pin("prometheus");
     }
 
     @Test
@@ -59,19 +68,9 @@ class PrometheusRealTest {
     @Test
     void prometheusStartsWithTheRenderedFlags() throws IOException {
         Path config = Rendered.of("local").resolve("config/prometheus/prometheus.yml");
-        List<String> args = containerArgs(Rendered.of("local").resolve("manifests/14-statefulset-tracing-prometheus.yaml"));
-        Path data = Files.createDirectories(WORK.resolve("local").resolve("data"));
+        List<String> args = renderedArgs();
         int port = Proc.freePort();
-        var mapped = new ArrayList<String>();
-        mapped.add(bin("prometheus").toString());
-        for (String a : args) {
-            // Laptop mapping (see Laptop): the mounted config and volume paths, and the listen address.
-            if (a.startsWith("--config.file=")) a = "--config.file=" + config.toAbsolutePath();
-            else if (a.startsWith("--storage.tsdb.path=")) a = "--storage.tsdb.path=" + data.toAbsolutePath();
-            else if (a.startsWith("--web.listen-address=")) a = "--web.listen-address=127.0.0.1:" + port;
-            mapped.add(a);
-        }
-        try (var p = Proc.start("prometheus-local", mapped, Map.of(), WORK.resolve("local"))) {
+        try (var p = startLocal(WORK.resolve("local"), port)) {
             boolean ready;
             String detail;
             try {
@@ -82,13 +81,34 @@ class PrometheusRealTest {
                 ready = false;
                 detail = e.getMessage();
             }
-            Checks.judged("prometheus.start", "prometheus", version(), "local", config + " + StatefulSet args", ACCEPT, ready, detail);
+            Checks.judged("prometheus.start", "prometheus", serverVersion(), "local", config + " + StatefulSet args", ACCEPT, ready, detail);
         }
         // Negative control: a flag Prometheus does not have must stop it at once.
-        var bad = Servers.run(bin("prometheus"), List.of("--config.file=" + config.toAbsolutePath(), "--no-such-flag"),
-                Duration.ofSeconds(30));
-        Checks.judged("prometheus.start.unknown-flag", "prometheus", version(), "local", "--no-such-flag", REJECT,
+        var bad = Servers.run(Servers.bin("prometheus", serverVersion(), "prometheus"),
+                List.of("--config.file=" + config.toAbsolutePath(), "--no-such-flag"), Duration.ofSeconds(30));
+        Checks.judged("prometheus.start.unknown-flag", "prometheus", serverVersion(), "local", "--no-such-flag", REJECT,
                 bad.code() == 0, bad.tail(5));
+    }
+
+    /** The local stack's Prometheus container arguments, as rendered. */
+    static List<String> renderedArgs() throws IOException {
+        return containerArgs(Rendered.of("local").resolve("manifests/14-statefulset-tracing-prometheus.yaml"));
+    }
+
+    /** The local stack's Prometheus with its rendered config and flags, listening on 127.0.0.1:port (not awaited). */
+    static Proc startLocal(Path dir, int port) throws IOException {
+        Path config = Rendered.of("local").resolve("config/prometheus/prometheus.yml");
+        Path data = Files.createDirectories(dir.resolve("data"));
+        var mapped = new ArrayList<String>();
+        mapped.add(Servers.bin("prometheus", serverVersion(), "prometheus").toString());
+        for (String a : renderedArgs()) {
+            // Laptop mapping (see Laptop): the mounted config and volume paths, and the listen address.
+            if (a.startsWith("--config.file=")) a = "--config.file=" + config.toAbsolutePath();
+            else if (a.startsWith("--storage.tsdb.path=")) a = "--storage.tsdb.path=" + data.toAbsolutePath();
+            else if (a.startsWith("--web.listen-address=")) a = "--web.listen-address=127.0.0.1:" + port;
+            mapped.add(a);
+        }
+        return Proc.start("prometheus-local", mapped, Map.of(), dir);
     }
 
     static Stream<String> stacksWithRules() {

@@ -59,15 +59,26 @@ class ServerRecipesTest {
         }
     }
 
-    /** The suite runs Debian's Prometheus: it must be of the minor line every release's prom/prometheus image is. */
+    /**
+     * The suite's promtool is Debian's: it must be of the minor line every release's prom/prometheus image is. Its
+     * Prometheus server is built from source at exactly the image's version (Debian's lacks the OTLP receiver), and
+     * the recipe's go.mod names that release's module version (3.x.y is v0.3xx.y).
+     */
     @Test
-    void suitesPrometheusIsTheLineTheReleasesPin() {
+    void suitesPrometheusIsTheLineTheReleasesPin() throws IOException {
         String pinned = io.tracingplatform.real.Servers.pin("debian/prometheus");
+        String server = io.tracingplatform.real.Servers.pin("prometheus");
         for (var release : ReleaseCatalog.builtIn().all()) {
             String image = release.version("prometheus").replaceFirst("^v", "");
             assertEquals(line(image), line(pinned), "release " + release.name() + " pins prom/prometheus:" + image
                     + "; platform/servers/versions.properties pins debian/prometheus " + pinned + ": the minor lines must match");
+            assertEquals(image, server, "release " + release.name() + " pins prom/prometheus:" + image
+                    + "; platform/servers/versions.properties pins prometheus " + server);
         }
+        String[] v = server.split("\\.");
+        String module = "v0." + (Integer.parseInt(v[0]) * 100 + Integer.parseInt(v[1])) + "." + v[2];
+        assertTrue(Files.readString(SERVERS.resolve("prometheus/go.mod")).contains("github.com/prometheus/prometheus " + module),
+                "platform/servers/prometheus/go.mod must require github.com/prometheus/prometheus " + module);
     }
 
     /**
