@@ -34,7 +34,7 @@ public final class TenantAccess extends ComponentResource {
         String endpoint = GatewayCluster.endpoint(settings.kubernetes().namespace());
         int generation = settings.gateway().credentialGeneration();
         var env = settings.credentialSeed().output().applyValue(seed ->
-                GatewayCredentials.sdkEnvironment(endpoint, tenant.id(), GatewayCredentials.password(seed, tenant.id(), generation)));
+                GatewayCredentials.sdkEnvironment(endpoint, tenant.id(), generation, GatewayCredentials.password(seed, tenant.id(), generation)));
         var labels = new TreeMap<>(Labels.common(settings.environment()));
         labels.put(Labels.TENANT, tenant.id());
         var secretOpts = CustomResourceOptions.builder().parent(this).provider(providers.kubernetes())

@@ -74,7 +74,9 @@ class GatewayTrafficRealTest {
         var ids = inputs.tenants().stream().map(Tenant::id).toList();
         config = Rendered.of(STACK).resolve("config/otel-gateway/collector.yaml");
         sinkPort = Proc.freePort();
-        laptop = Laptop.collector(CollectorRealTest.read(config), WORK, GatewayCredentials.htpasswd(SEED, ids, generation),
+        // The htpasswd GatewayCluster writes into the Secret, for the stack as it is (no rotation window).
+        laptop = Laptop.collector(CollectorRealTest.read(config), WORK, GatewayCredentials.htpasswd(SEED, ids,
+                        io.tracingplatform.collector.CredentialWindow.of(inputs.settings().gateway(), inputs.today())),
                 "127.0.0.1:" + sinkPort);
         sink = new OtlpSink(sinkPort);
         gateway = startGateway("gateway");
@@ -100,7 +102,7 @@ class GatewayTrafficRealTest {
     void aTenantsSpansArriveUnderItsOwnHeaderWhateverItClaims() {
         String trace = newTraceId();
         // The client claims another tenant three ways: the header Tempo reads, and the attribute, on resource and span.
-        int status = send(direct, GatewayCredentials.password(SEED, direct, generation), Map.of("X-Scope-OrgID", "payments"),
+        int status = send(GatewayCredentials.username(direct, generation), GatewayCredentials.password(SEED, direct, generation), Map.of("X-Scope-OrgID", "payments"),
                 body(trace, 5, Map.of("tracing.tenant", "payments", "deployment.environment.name", "team-choice"),
                         Map.of("tracing.tenant", "payments")));
         var got = await(s -> s.traceId().equals(trace), 5);
@@ -145,7 +147,7 @@ class GatewayTrafficRealTest {
         for (int i = 0; i < 10; i++) {
             String trace = newTraceId();
             traces.add(trace);
-            if (send(direct, GatewayCredentials.password(SEED, direct, generation), Map.of(), body(trace, 10, Map.of(), Map.of())) != 200) refused++;
+            if (send(GatewayCredentials.username(direct, generation), GatewayCredentials.password(SEED, direct, generation), Map.of(), body(trace, 10, Map.of(), Map.of())) != 200) refused++;
         }
         sleep(500); // let the batcher's 200 ms flush window pass, so the data is in the queue, not in a batch
         gateway.kill();
@@ -183,7 +185,7 @@ class GatewayTrafficRealTest {
         int refused = 0;
         for (int i = 0; i < 40; i++) {
             String trace = newTraceId();
-            int status = send(direct, GatewayCredentials.password(SEED, direct, generation), Map.of(), body(trace, 20, Map.of(), Map.of()));
+            int status = send(GatewayCredentials.username(direct, generation), GatewayCredentials.password(SEED, direct, generation), Map.of(), body(trace, 20, Map.of(), Map.of()));
             if (status == 200) accepted.add(trace);
             else refused++;
         }
@@ -229,7 +231,8 @@ class GatewayTrafficRealTest {
             int port = run.receiverPorts().get("otlp/grpc");
             var cases = new java.util.LinkedHashMap<String, String>();
             cases.put("no credential", null);
-            cases.put("a tenant's credential", GatewayCredentials.authorization(direct, GatewayCredentials.password(SEED, direct, generation)));
+            cases.put("a tenant's credential", GatewayCredentials.authorization(GatewayCredentials.username(direct, generation),
+                    GatewayCredentials.password(SEED, direct, generation)));
             for (var c : cases.entrySet()) {
                 String code = OtlpSink.export(port, c.getValue());
                 Checks.judged("sampler.auth", "otelcol", version, STACK, c.getKey(), REJECT, !code.equals("UNAUTHENTICATED"), "gRPC " + code);
@@ -248,7 +251,7 @@ class GatewayTrafficRealTest {
             Files.writeString(laptop.overlay(), io.tracingplatform.yaml.Yaml.toYaml(overlay));
             gateway = startGateway("gateway-to-sampler");
             String trace = newTraceId();
-            int status = send(sampled, GatewayCredentials.password(SEED, sampled, generation), Map.of(), errorBody(trace));
+            int status = send(GatewayCredentials.username(sampled, generation), GatewayCredentials.password(SEED, sampled, generation), Map.of(), errorBody(trace));
             var got = await(sp -> sp.traceId().equals(trace), 1);
             boolean delivered = status == 200 && got.size() == 1 && sampled.equals(got.get(0).orgId());
             Checks.judged("gateway.sampling-path", "otelcol", version, STACK, "an error span of sampling tenant " + sampled,
