@@ -17,6 +17,8 @@ import io.tracingplatform.tenants.TenantLoader;
 import io.tracingplatform.k8s.Names;
 import io.tracingplatform.yaml.LocatedYaml;
 import io.tracingplatform.yaml.Yaml;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -79,10 +81,23 @@ public final class App {
      * file), so a tenant file with a mistake stops every stack, never only some.
      */
     public static PlatformInputs load(ProjectLayout layout, RawConfig raw) {
+        return load(layout, raw, today());
+    }
+
+    /** As {@link #load(ProjectLayout, RawConfig)}, for a given day (tests; the program itself reads the clock once). */
+    public static PlatformInputs load(ProjectLayout layout, RawConfig raw, LocalDate today) {
         var settings = StackSettings.parse(raw);
         var tenants = TenantLoader.load(layout, settings.stack(), policies(layout, settings));
         io.tracingplatform.collector.GatewayPlan.checkQueueRoom(settings, tenants);
-        return new PlatformInputs(settings, tenants);
+        return new PlatformInputs(settings, tenants, today);
+    }
+
+    /**
+     * The program's one reading of the clock: today's date in UTC (a credential rotation window ends at a UTC day, the
+     * same for every operator's time zone). Everything below App.load gets it from PlatformInputs.
+     */
+    public static LocalDate today() {
+        return LocalDate.now(ZoneOffset.UTC);
     }
 
     /** Tenant defaults and caps of every stack: this one from its settings, the others from their files. */
@@ -168,6 +183,26 @@ public final class App {
         platform.storageOutputs().forEach((key, value) -> ctx.export("storage" + Character.toUpperCase(key.charAt(0))
                 + key.substring(1), value));
         ctx.export("tenants", Output.of(inputs.tenants().stream().map(t -> t.id()).toList()));
+        ctx.export("gatewayCredentials", Output.of(gatewayCredentials(inputs)));
+    }
+
+    /**
+     * Which gateway credentials work, without secrets: each tenant's user names (the current generation first, then the
+     * previous one while a rotation window is open) and the window's last day, for the teams' and the operators' eyes.
+     */
+    static Map<String, Object> gatewayCredentials(PlatformInputs inputs) {
+        var window = io.tracingplatform.collector.CredentialWindow.of(inputs.settings().gateway(), inputs.today());
+        var usernames = new TreeMap<String, Object>();
+        for (var t : inputs.tenants()) {
+            usernames.put(t.id(), window.accepted().stream()
+                    .map(g -> io.tracingplatform.collector.GatewayCredentials.username(t.id(), g)).toList());
+        }
+        var out = new LinkedHashMap<String, Object>();
+        out.put("generation", window.generation());
+        out.put("previousGenerationAccepted", window.open());
+        window.previousUntil().ifPresent(d -> out.put("previousCredentialUntil", d.toString()));
+        out.put("usernames", usernames);
+        return out;
     }
 
     static Providers createProviders(StackSettings settings) {

@@ -85,7 +85,7 @@ public final class TracingPlatform extends ComponentResource {
         var tempo = new TempoCluster(Names.child(name, "tempo"), settings, tempoPlan, storagePlan.tempo(settings), providers,
                 ComponentResourceOptions.builder().parent(this).dependsOn(ns, storage).build());
 
-        var gatewayPlan = GatewayPlan.of(settings, inputs.tenants());
+        var gatewayPlan = GatewayPlan.of(settings, inputs.tenants(), inputs.today());
         new GatewayCluster(Names.child(name, "gateway"), settings, gatewayPlan, providers,
                 ComponentResourceOptions.builder().parent(this).dependsOn(ns, tempo).build());
         // Grafana queries Tempo (streaming only where Tempo's own config enables it); its tenant organisations come

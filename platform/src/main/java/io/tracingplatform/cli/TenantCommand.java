@@ -282,8 +282,9 @@ final class TenantCommand implements Runnable {
         }
     }
 
-    @Command(name = "credentials", description = "Print a tenant's gateway credential and the gateway's htpasswd entries, "
-            + "derived from the stack's credentialSeed, for those who create Secrets from their own store (GitOps).")
+    @Command(name = "credentials", description = "Print a tenant's gateway credential (and the previous one while a rotation "
+            + "window is open, with its last day) and the gateway's htpasswd entries, derived from the stack's credentialSeed, "
+            + "for those who create Secrets from their own store (GitOps).")
     static final class Credentials implements Callable<Integer> {
         static final String SEED_ENV = "TRACING_PLATFORM_CREDENTIAL_SEED";
         @Mixin CommonOptions common;
@@ -305,18 +306,23 @@ final class TenantCommand implements Runnable {
                 throw new Main.UserError("tenant '" + id + "' does not join stack " + stack + "; tenants there: "
                         + (ids.isEmpty() ? "none" : String.join(", ", ids)) + ".", "ID", null);
             }
-            int generation = settings.gateway().credentialGeneration();
+            // The CLI's one reading of the clock, as App.load does for the program: which generations the gateway accepts.
+            var window = io.tracingplatform.collector.CredentialWindow.of(settings.gateway(), App.today());
+            int generation = window.generation();
             String endpoint = io.tracingplatform.collector.GatewayCluster.endpoint(settings.kubernetes().namespace());
+            String username = io.tracingplatform.collector.GatewayCredentials.username(id, generation);
             String password = io.tracingplatform.collector.GatewayCredentials.password(seed, id, generation);
             var environment = io.tracingplatform.collector.GatewayCredentials.sdkEnvironment(endpoint, id, password, settings.gateway());
-            String htpasswd = io.tracingplatform.collector.GatewayCredentials.htpasswd(seed, ids, generation);
+            String htpasswd = io.tracingplatform.collector.GatewayCredentials.htpasswd(seed, ids, window);
             var namespaces = tenants.stream().filter(t -> t.id().equals(id)).findFirst().orElseThrow().settings().namespaces();
+            String until = window.previousUntil().map(java.time.LocalDate::toString).orElse(null);
             var out = spec.commandLine().getOut();
             if (common.json()) {
                 var json = new LinkedHashMap<String, Object>();
                 json.put("tenant", id);
                 json.put("stack", stack);
                 json.put("generation", generation);
+                json.put("username", username);
                 json.put("password", password);
                 json.put("secretName", io.tracingplatform.tenants.TenantAccess.SECRET);
                 json.put("namespaces", namespaces);
@@ -324,10 +330,28 @@ final class TenantCommand implements Runnable {
                 json.put("htpasswdSecret", Map.of("namespace", settings.kubernetes().namespace(),
                         "name", io.tracingplatform.collector.GatewayCluster.HTPASSWD_SECRET, "key", "htpasswd"));
                 json.put("htpasswd", htpasswd);
+                json.put("previousCredentialUntil", until);
+                json.put("previous", window.previous().map(p -> {
+                    var prev = new LinkedHashMap<String, Object>();
+                    prev.put("generation", p);
+                    prev.put("username", io.tracingplatform.collector.GatewayCredentials.username(id, p));
+                    prev.put("password", io.tracingplatform.collector.GatewayCredentials.password(seed, id, p));
+                    prev.put("acceptedThrough", until);
+                    return prev;
+                }).orElse(null));
                 out.println(Yaml.toOutputJson(json));
                 return Main.OK;
             }
             out.println("# Tenant " + id + " in stack " + stack + " (credential generation " + generation + ").");
+            out.println("# Current credential: user " + username + ", password " + password);
+            window.previous().ifPresentOrElse(p -> out.println("# Previous credential (generation " + p + "), still accepted through "
+                            + until + " (UTC), until the first pulumi up after that day: user "
+                            + io.tracingplatform.collector.GatewayCredentials.username(id, p) + ", password "
+                            + io.tracingplatform.collector.GatewayCredentials.password(seed, id, p)),
+                    () -> {
+                        if (until != null) out.println("# Previous credential (generation " + (generation - 1) + "): its window ended "
+                                + until + "; the first pulumi up after that day removes it from the gateway.");
+                    });
             out.println("# Secret '" + io.tracingplatform.tenants.TenantAccess.SECRET + "' in each of its namespaces ("
                     + String.join(", ", namespaces) + "):");
             environment.forEach((k, v) -> out.println(k + "=" + v));

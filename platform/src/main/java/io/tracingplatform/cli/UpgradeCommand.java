@@ -64,10 +64,12 @@ final class UpgradeCommand implements Runnable {
             var raw = StackFiles.read(layout, stack);
             var target = release(to);
             var currentInputs = App.load(layout, raw);
+            // The same day for both plans: they differ by the release only, never by a rotation window closing between them.
             var from = currentInputs.settings().release();
             var values = new LinkedHashMap<>(raw.values());
             values.put("release", target.name());
-            var targetInputs = App.load(layout, new RawConfig(raw.stack(), raw.file(), values, raw.document(), raw.offline()));
+            var targetInputs = App.load(layout, new RawConfig(raw.stack(), raw.file(), values, raw.document(), raw.offline()),
+                    currentInputs.today());
             var report = UpgradePlanner.compare(stack, from, target, OfflineEngine.plan(currentInputs), OfflineEngine.plan(targetInputs),
                     targetInputs.tenants().stream().map(Tenant::id).toList(), ReleaseCatalog.builtIn());
             PrintWriter out = spec.commandLine().getOut();

@@ -90,13 +90,12 @@ public final class GatewayCluster extends KubernetesComponent {
                           ComponentResourceOptions options) {
         super(TYPE, name, settings, providers, options);
         var g = settings.gateway();
-        int generation = g.credentialGeneration();
 
         new ServiceAccount(Names.child(name, "service-account"), ServiceAccountArgs.builder()
                 .metadata(meta(GatewayPlan.GATEWAY, "gateway")).automountServiceAccountToken(false).build(), opts);
 
-        // Only the hashes of the tenants' credentials, as a Secret mounted as a file.
-        var htpasswd = settings.credentialSeed().output().applyValue(seed -> GatewayCredentials.htpasswd(seed, plan.tenants(), generation));
+        // Only the hashes of the tenants' credentials (both generations during a rotation window), as a Secret mounted as a file.
+        var htpasswd = settings.credentialSeed().output().applyValue(seed -> GatewayCredentials.htpasswd(seed, plan.tenants(), plan.credentials()));
         new Secret(Names.child(name, "htpasswd"), SecretArgs.builder()
                 .metadata(meta(HTPASSWD_SECRET, "gateway"))
                 .type("Opaque")
@@ -104,8 +103,8 @@ public final class GatewayCluster extends KubernetesComponent {
                 .build(), CustomResourceOptions.builder().parent(this).provider(providers.kubernetes())
                         .additionalSecretOutputs(List.of("stringData", "data")).build());
 
-        // basicauth reads the htpasswd file only at start: the pods roll on its digest (tenants, generation and the seed
-        // all change it), not on the config alone. Derived from the seed, the annotation is a Pulumi secret in state
+        // basicauth reads the htpasswd file only at start: the pods roll on its digest (tenants, generation, the seed and
+        // a rotation window opening or closing all change it), not on the config alone. Derived from the seed, the annotation is a Pulumi secret in state
         // (shown as [secret] in previews); its value, a digest of password hashes, gives nothing away in the cluster.
         Output<String> rollKey = htpasswd.applyValue(h -> Monitoring.configHash(plan.gatewayYaml() + "|" + h));
         // The HPA owns the gateway's replica count (null here): a replicas field would reset every scale-out at each up.

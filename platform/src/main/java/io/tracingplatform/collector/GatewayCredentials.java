@@ -15,9 +15,24 @@ import java.util.TreeMap;
  * stable across runs, distinct per tenant, rotated by bumping {@code gateway.credentialGeneration}. The gateway
  * checks them with the basicauth extension against an htpasswd file ({SHA} entries: each password is 256
  * random bits, so an unsalted hash is not brute-forceable).
+ *
+ * <p>Each generation has its own user name ({@link #username}), so that during a rotation window (CredentialWindow)
+ * the htpasswd can hold the previous and the current credential of a tenant side by side (an htpasswd maps one name
+ * to one password). The gateway strips the generation suffix to get the tenant (GatewayPlan.tenantFromAuth).
  */
 public final class GatewayCredentials {
     private GatewayCredentials() {}
+
+    /** Separates a tenant id from its credential generation; tenant ids (DNS-1123 labels) cannot contain it. */
+    public static final String GENERATION_SEPARATOR = "@";
+
+    /**
+     * The user name of a tenant's credential of one generation: the tenant id for generation 1 (what every stack used
+     * before rotation windows existed, so their teams' Secrets stay valid), {@code <id>@<n>} from generation 2 on.
+     */
+    public static String username(String tenant, int generation) {
+        return generation == 1 ? tenant : tenant + GENERATION_SEPARATOR + generation;
+    }
 
     public static String password(String seed, String tenant, int generation) {
         return DerivedCredentials.hmacHex(seed, "gateway/tenant/" + tenant + "/generation/" + generation);
@@ -41,11 +56,13 @@ public final class GatewayCredentials {
         return SAMPLER_USER + ":{SHA}" + sha1Base64(samplerPassword(seed)) + "\n";
     }
 
-    /** One htpasswd line per tenant, sorted. */
-    public static String htpasswd(String seed, List<String> tenants, int generation) {
+    /** Per tenant (sorted) one htpasswd line for each generation the window accepts, the current one first. */
+    public static String htpasswd(String seed, List<String> tenants, CredentialWindow window) {
         var sb = new StringBuilder();
         for (String id : tenants.stream().sorted().toList()) {
-            sb.append(id).append(":{SHA}").append(sha1Base64(password(seed, id, generation))).append('\n');
+            for (int generation : window.accepted()) {
+                sb.append(username(id, generation)).append(":{SHA}").append(sha1Base64(password(seed, id, generation))).append('\n');
+            }
         }
         return sb.toString();
     }
@@ -58,9 +75,9 @@ public final class GatewayCredentials {
         }
     }
 
-    /** The Authorization header value a tenant sends. */
-    public static String authorization(String tenant, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((tenant + ":" + password).getBytes(StandardCharsets.UTF_8));
+    /** The Authorization header value for a user name (a tenant's: {@link #username}) and its password. */
+    public static String authorization(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -73,7 +90,7 @@ public final class GatewayCredentials {
         var env = new TreeMap<String, String>(GatewayPlan.unservedSignals(gateway));
         env.put("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint);
         env.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
-        env.put("OTEL_EXPORTER_OTLP_HEADERS", "Authorization=" + URLEncoder.encode(authorization(tenant, password),
+        env.put("OTEL_EXPORTER_OTLP_HEADERS", "Authorization=" + URLEncoder.encode(authorization(username(tenant, gateway.credentialGeneration()), password),
                 StandardCharsets.UTF_8).replace("+", "%20"));
         env.put("TRACING_TENANT", tenant);
         return env;

@@ -17,8 +17,8 @@ import java.util.Optional;
  * concern (each adds its components idempotently).
  *
  * <p>Tenant isolation does not trust anything the client sends. The otlp receiver authenticates every request
- * with the basicauth extension (tenant id = username); the resource processor upserts {@code tracing.tenant}
- * from {@code auth.username} (the "auth." context prefix of the attributes/resource processors, contrib
+ * with the basicauth extension (tenant id = username without its credential generation); the resource processor
+ * upserts {@code tracing.tenant} from {@code auth.username} (a transform processor strips the generation) (the "auth." context prefix of the attributes/resource processors, contrib
  * processor/attributesprocessor README), overwriting whatever the client put there; the routing connector
  * (contrib connector/routingconnector README: context resource, condition) sends each tenant to its own
  * pipeline; each pipeline's otlp exporter sets {@code X-Scope-OrgID} as a static header. A client's own
@@ -32,9 +32,11 @@ import java.util.Optional;
  * @param tenants tenant ids the gateway accepts
  * @param samplingTenants those whose traces go through the sampling tier
  * @param componentTypes every component type the configs use, by kind (checked against the release's list)
+ * @param credentials the credential generations the gateway's htpasswd holds (a rotation window)
  */
 public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List<String> tenants,
-                          List<String> samplingTenants, Map<String, List<String>> componentTypes) {
+                          List<String> samplingTenants, Map<String, List<String>> componentTypes,
+                          CredentialWindow credentials) {
     public static final String GATEWAY = "otel-gateway";
     public static final String SAMPLER = "otel-sampler";
     public static final String TENANT_ATTRIBUTE = "tracing.tenant";
@@ -60,7 +62,19 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
      */
     static final double QUEUE_SHARE_OF_VOLUME = 0.45;
 
-    public static GatewayPlan of(StackSettings settings, List<Tenant> tenants) {
+    /**
+     * The generation suffix of a user name (GatewayCredentials.username), as a Go RE2 and Java regex: stripped from
+     * {@code auth.username} to get the tenant. {@code \z} (end of text), not {@code $}, which the collector's config
+     * loader would treat as the start of a variable; anchored, so only a trailing {@code @<digits>} goes.
+     */
+    public static final String GENERATION_SUFFIX = GatewayCredentials.GENERATION_SEPARATOR + "[0-9]+\\z";
+
+    /** The tenant a user name authenticates as, exactly as the gateway derives it (tenantFromAuth). */
+    public static String tenantOf(String username) {
+        return java.util.regex.Pattern.compile(GENERATION_SUFFIX).matcher(username).replaceAll("");
+    }
+
+    public static GatewayPlan of(StackSettings settings, List<Tenant> tenants, java.time.LocalDate today) {
         String ns = settings.kubernetes().namespace();
         // Every ready distributor, by the headless discovery Service's DNS records, balanced per request (round_robin):
         // one long-lived HTTP/2 connection to a ClusterIP pins a gateway to one distributor, and with rate_strategy
@@ -125,7 +139,7 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
             });
         }
         return new GatewayPlan(Yaml.toYaml(gw.toMap()), samplerYaml, ids,
-                sampling.stream().map(Tenant::id).toList(), types);
+                sampling.stream().map(Tenant::id).toList(), types, CredentialWindow.of(settings.gateway(), today));
     }
 
     static String tenantPipeline(String id) {
@@ -145,11 +159,28 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
         c.addReceiver(pipeline, "otlp");
     }
 
-    /** The tenant is who authenticated, whatever the data says. */
+    /**
+     * The tenant is who authenticated, whatever the data says: the user name without its credential generation
+     * ({@code payments@3} is tenant payments). Tenant ids cannot contain '@' and every user name in the htpasswd is
+     * {@code <id>} or {@code <id>@<n>}, so no credential can map to another tenant; a name that somehow kept a suffix
+     * matches no route and is stored nowhere. error_mode propagate (the default at 0.140, not at 0.159): a failing
+     * statement refuses the request rather than passing data with an unstripped name on.
+     */
     static void tenantFromAuth(CollectorConfig c, String pipeline) {
         c.processor("resource/tenant", Map.of("attributes", List.of(Map.of(
                 "key", TENANT_ATTRIBUTE, "from_context", "auth.username", "action", "upsert"))));
         c.appendProcessor(pipeline, "resource/tenant");
+        // OTTL replace_pattern(target, regex, replacement), the same at contrib 0.140.1 and 0.159.0 (ottlfuncs);
+        // the OTTL string literal is unquoted like a Go string, hence the doubled backslash.
+        String attribute = "attributes[\"" + TENANT_ATTRIBUTE + "\"]";
+        // The same statement for every signal the gateway takes (a transform processor in a logs or metrics pipeline
+        // runs only its log_statements or metric_statements).
+        var strip = List.of(Map.of("context", "resource",
+                "statements", List.of("replace_pattern(" + attribute + ", \"" + GENERATION_SUFFIX.replace("\\", "\\\\")
+                        + "\", \"\")")));
+        c.processor("transform/tenant", Map.of("error_mode", "propagate", "trace_statements", strip,
+                "log_statements", strip, "metric_statements", strip));
+        c.appendProcessor(pipeline, "transform/tenant");
     }
 
     /**

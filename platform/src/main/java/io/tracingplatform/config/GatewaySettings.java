@@ -1,5 +1,8 @@
 package io.tracingplatform.config;
 
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -13,6 +16,9 @@ import java.util.regex.Pattern;
  * @param queueVolumeSize volume of the persistent queues per gateway (and sampler) pod; default 10Gi (1Gi on local).
  *     The queues are sized in bytes from it: 45% of the volume (compaction needs room for a copy), shared equally by the pod's exporters (README)
  * @param credentialGeneration bump to rotate every tenant's gateway credential; default 1
+ * @param previousCredentialUntil the last day (UTC, inclusive) the gateway also accepts the previous generation's
+ *     credentials ({@code YYYY-MM-DD}); default none (only the current generation). Needs credentialGeneration >= 2;
+ *     the window closes at the first {@code pulumi up} after that day
  * @param instrumentation whether the OpenTelemetry Operator is installed (Instrumentation resources are
  *     created); default true (false on local)
  * @param ingressHost public host name of the OTLP/HTTP Ingress; default none (no Ingress)
@@ -24,7 +30,8 @@ import java.util.regex.Pattern;
  * @param metricsEndpoint OTLP/HTTP base URL where tenants' metrics go (Mimir's {@code /otlp}, Prometheus's
  *     {@code /api/v1/otlp}); default none, as for logs
  */
-public record GatewaySettings(int replicas, int maxReplicas, int samplerReplicas, String queueVolumeSize, int credentialGeneration, boolean instrumentation,
+public record GatewaySettings(int replicas, int maxReplicas, int samplerReplicas, String queueVolumeSize, int credentialGeneration,
+                              Optional<LocalDate> previousCredentialUntil, boolean instrumentation,
                               Optional<String> ingressHost, Optional<String> ingressClassName,
                               Optional<String> ingressTlsSecret, String cpu, String memory, String cpuLimit,
                               String memoryLimit, Optional<String> logsEndpoint, Optional<String> metricsEndpoint) {
@@ -51,6 +58,7 @@ public record GatewaySettings(int replicas, int maxReplicas, int samplerReplicas
         String volume = f.matching("queueVolumeSize", f.string("queueVolumeSize", local ? "1Gi" : "10Gi"), QUANTITY,
                 "is not a quantity like 10Gi", "10Gi");
         int generation = (int) f.integer("credentialGeneration", 1, 1, 1_000_000, "");
+        var previousUntil = previousCredentialUntil(f, generation);
         boolean instrumentation = f.bool("instrumentation", !local);
         var host = f.optionalString("ingressHost").map(h -> f.matching("ingressHost", h, HOST, "is not a host name", "otlp.example.com"));
         var className = f.optionalString("ingressClassName");
@@ -67,8 +75,35 @@ public record GatewaySettings(int replicas, int maxReplicas, int samplerReplicas
         var metrics = f.optionalString("metricsEndpoint").map(u -> f.matching("metricsEndpoint", u, OTLP_HTTP_BASE,
                 "is not an http(s) base URL (the exporter appends /v1/metrics)", "http://mimir-distributor.metrics.svc:8080/otlp"));
         f.finish();
-        return new GatewaySettings(replicas, max, sampler, volume, generation, instrumentation, host, className,
+        return new GatewaySettings(replicas, max, sampler, volume, generation, previousUntil, instrumentation, host, className,
                 tls, cpu, memory, cpuLimit, memoryLimit, logs, metrics);
+    }
+
+    /**
+     * A calendar day, strictly (2026-02-30 is refused, not rolled over to March), and only with a previous generation
+     * to accept: a window at generation 1 would silently do nothing.
+     */
+    static Optional<LocalDate> previousCredentialUntil(Fields f, int generation) {
+        String key = "previousCredentialUntil";
+        var text = f.optionalString(key);
+        if (text.isEmpty()) return Optional.empty();
+        LocalDate date;
+        try {
+            if (!text.get().matches("\\d{4}-\\d{2}-\\d{2}")) throw new DateTimeParseException("not YYYY-MM-DD", text.get(), 0);
+            date = LocalDate.parse(text.get(), DateTimeFormatter.ISO_LOCAL_DATE);
+        } catch (DateTimeParseException e) {
+            f.problem(key, "'" + text.get() + "' is not a calendar date: write YYYY-MM-DD, the last day (UTC) the previous "
+                    + "credential generation is still accepted.", "YYYY-MM-DD");
+            return Optional.empty();
+        }
+        if (generation < 2) {
+            f.problemWithFix(key, "is set, but credentialGeneration is " + generation + ": there is no previous generation "
+                    + "to keep accepting.", "pulumi config rm --stack " + f.stack() + " --path '" + f.configKey(key)
+                    + "', or rotate: pulumi config set --stack " + f.stack() + " --path '" + f.configKey("credentialGeneration")
+                    + "' " + (generation + 1));
+            return Optional.empty();
+        }
+        return Optional.of(date);
     }
 
 }

@@ -159,6 +159,73 @@ class TenantCommandTest {
         assertTrue(sawHtpasswd && sawSecret, "both Secrets compared");
     }
 
+    /** Sets gateway keys ("    key: value" lines) in the copy's dev stack file. */
+    void rotate(String gatewayLines) throws Exception {
+        Path file = project.root.resolve("stacks/Pulumi.dev.yaml");
+        for (String line : gatewayLines.strip().split("\n")) {
+            String[] kv = line.strip().split(": ", 2);
+            io.tracingplatform.TempProject.setGateway(file, kv[0], kv[1]);
+        }
+    }
+
+    @Test
+    void credentialsShowBothGenerationsDuringTheWindowAndWhatPulumiUpWouldWrite() throws Exception {
+        rotate("    credentialGeneration: 3\n    previousCredentialUntil: \"2999-12-31\"\n");
+        Path seed = Files.writeString(dir.resolve("seed"), io.tracingplatform.config.Secret.OFFLINE_PLACEHOLDER + "\n");
+        var r = run("tenant", "credentials", "payments", "--stack", "dev", "--seed-file", seed.toString(), "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode creds = Yaml.JSON.readTree(r.out());
+        assertEquals("payments@3", creds.get("username").asText());
+        assertEquals("2999-12-31", creds.get("previousCredentialUntil").asText());
+        var previous = creds.get("previous");
+        assertEquals(2, previous.get("generation").asInt());
+        assertEquals("payments@2", previous.get("username").asText());
+        assertEquals(io.tracingplatform.collector.GatewayCredentials.password(io.tracingplatform.config.Secret.OFFLINE_PLACEHOLDER, "payments", 2),
+                previous.get("password").asText());
+        assertEquals("2999-12-31", previous.get("acceptedThrough").asText());
+        assertTrue(creds.get("htpasswd").asText().contains("payments@2:{SHA}") && creds.get("htpasswd").asText().contains("payments@3:{SHA}"),
+                creds.get("htpasswd").asText());
+        var plan = Yaml.JSON.readTree(run("plan", "--stack", "dev", "--format", "json").out());
+        boolean compared = false;
+        for (JsonNode res : plan.get("resources")) {
+            if (res.get("type").asText().equals("kubernetes:core/v1:Secret") && res.get("inputs").get("metadata").get("name").asText().equals("otel-gateway-htpasswd")) {
+                assertEquals(res.get("inputs").get("stringData").get("htpasswd").asText(), creds.get("htpasswd").asText(), "the plan's htpasswd");
+                compared = true;
+            }
+        }
+        assertTrue(compared, "htpasswd Secret found in the plan");
+        assertEquals("2999-12-31", plan.get("outputs").get("gatewayCredentials").get("previousCredentialUntil").asText(), plan.get("outputs").toString());
+
+        var text = run("tenant", "credentials", "payments", "--stack", "dev", "--seed-file", seed.toString());
+        assertTrue(text.out().contains("# Current credential: user payments@3, password ")
+                && text.out().contains("# Previous credential (generation 2), still accepted through 2999-12-31 (UTC)")
+                && text.out().contains("user payments@2, password "), text.out());
+    }
+
+    @Test
+    void afterTheWindowCredentialsShowOnlyTheNewGeneration() throws Exception {
+        rotate("    credentialGeneration: 2\n    previousCredentialUntil: \"2020-01-31\"\n");
+        Path seed = Files.writeString(dir.resolve("seed"), "any-seed\n");
+        var r = run("tenant", "credentials", "payments", "--stack", "dev", "--seed-file", seed.toString(), "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode creds = Yaml.JSON.readTree(r.out());
+        assertTrue(creds.get("previous").isNull(), r.out());
+        assertEquals("payments@2", creds.get("username").asText());
+        assertFalse(creds.get("htpasswd").asText().contains("payments:"), "generation 1 is gone: " + creds.get("htpasswd").asText());
+        var text = run("tenant", "credentials", "payments", "--stack", "dev", "--seed-file", seed.toString());
+        assertTrue(text.out().contains("its window ended 2020-01-31; the first pulumi up after that day removes it"), text.out());
+    }
+
+    @Test
+    void aBadWindowDateStopsThePlanWithFileKeyAndFixAndNoStackTrace() throws Exception {
+        rotate("    credentialGeneration: 2\n    previousCredentialUntil: \"2026-02-30\"\n");
+        var r = run("plan", "--stack", "dev");
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("stacks/Pulumi.dev.yaml") && r.err().contains("tracing-platform:gateway.previousCredentialUntil")
+                && r.err().contains("'2026-02-30' is not a calendar date") && r.err().contains("pulumi config set --stack dev --path"), r.err());
+        assertFalse(r.err().contains("\tat io.tracingplatform") || r.err().contains("Exception"), "no stack trace: " + r.err());
+    }
+
     @Test
     void validateReportsEveryProblemAsJsonAndExits1() throws Exception {
         project.tenant("team-a.yaml", TempProject.minimal("team-a", "ns-a").replace("retention: 7d", "retension: 7d"));

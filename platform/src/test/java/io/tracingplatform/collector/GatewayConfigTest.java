@@ -35,7 +35,7 @@ class GatewayConfigTest {
 
     static List<Map<String, Object>> configs(String stack) throws Exception {
         var inputs = Plans.inputs(stack);
-        var plan = GatewayPlan.of(inputs.settings(), inputs.tenants());
+        var plan = GatewayPlan.of(inputs.settings(), inputs.tenants(), inputs.today());
         var list = new ArrayList<Map<String, Object>>();
         list.add(Yaml.YAML.readValue(plan.gatewayYaml(), Map.class));
         if (plan.samplerYaml().isPresent()) list.add(Yaml.YAML.readValue(plan.samplerYaml().get(), Map.class));
@@ -99,7 +99,7 @@ class GatewayConfigTest {
     @ValueSource(strings = {"local", "dev", "staging", "prod"})
     void everyComponentTypeIsInThePinnedCollectorVersion(String stack) {
         var inputs = Plans.inputs(stack);
-        var plan = GatewayPlan.of(inputs.settings(), inputs.tenants());
+        var plan = GatewayPlan.of(inputs.settings(), inputs.tenants(), inputs.today());
         var allowed = inputs.settings().release().collectorComponents();
         plan.componentTypes().forEach((kind, types) -> {
             for (String t : types) {

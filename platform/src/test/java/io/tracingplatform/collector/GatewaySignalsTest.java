@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GatewaySignalsTest {
     @SuppressWarnings("unchecked")
     static Map<String, Object> gateway(StackSettings settings, List<io.tracingplatform.tenants.Tenant> tenants) throws Exception {
-        return Yaml.YAML.readValue(GatewayPlan.of(settings, tenants).gatewayYaml(), Map.class);
+        return Yaml.YAML.readValue(GatewayPlan.of(settings, tenants, java.time.LocalDate.of(2026, 12, 1)).gatewayYaml(), Map.class);
     }
 
     @SuppressWarnings("unchecked")
@@ -43,7 +43,7 @@ class GatewaySignalsTest {
                     : inputs.settings().gateway().metricsEndpoint()).orElseThrow();
             var intake = at(pipelines, signal + "/intake");
             assertEquals(List.of("otlp"), intake.get("receivers"), "the same authenticated receiver as traces");
-            assertEquals(List.of("memory_limiter", "resource/tenant", "attributes/strip-tenant", "resource/platform"),
+            assertEquals(List.of("memory_limiter", "resource/tenant", "transform/tenant", "attributes/strip-tenant", "resource/platform"),
                     intake.get("processors"), "the tenant is who authenticated, a client's own tracing.tenant is gone");
             assertEquals(List.of("routing/" + signal), intake.get("exporters"));
             for (var t : inputs.tenants()) {

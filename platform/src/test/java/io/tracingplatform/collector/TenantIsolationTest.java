@@ -23,12 +23,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Isolation proof: the rendered collector configs, interpreted with the documented semantics of their components
- * (basicauth/htpasswd, resource processor upsert from auth.username, routing connector conditions, static exporter
- * headers, load-balancing to the sampling tier), never let one tenant's credential act for another.
+ * (basicauth/htpasswd, resource processor upsert from auth.username, the transform processor's replace_pattern,
+ * routing connector conditions, static exporter headers, load-balancing to the sampling tier), never let one tenant's
+ * credential act for another, of either generation during a rotation window.
  */
 class TenantIsolationTest {
     static final String SEED = "isolation-test-seed";
     static final Pattern ROUTE = Pattern.compile("attributes\\[\"tracing\\.tenant\"\\] == \"([^\"]+)\"");
+    /** The one OTTL statement form the gateway uses; anything else fails the interpreter loudly. */
+    static final Pattern REPLACE_PATTERN = Pattern.compile(
+            "replace_pattern\\(attributes\\[\"([^\"]+)\"\\], \"((?:\\\\.|[^\"\\\\])*)\", \"((?:\\\\.|[^\"\\\\])*)\"\\)");
+    static final CredentialWindow GENERATION_1 = new CredentialWindow(1, java.util.Optional.empty(), java.time.LocalDate.of(2026, 12, 1));
 
     /** A request: Authorization credentials, headers the client sets, and the tenant attribute it claims. */
     record Request(String user, String password, Map<String, String> headers, String claimedTenant) {}
@@ -56,6 +61,7 @@ class TenantIsolationTest {
         var p = (Map<String, List<String>>) ((Map<String, Object>) ((Map<String, Object>) cfg.get("service")).get("pipelines")).get(pipeline);
         var processors = (Map<String, Map<String, Object>>) cfg.getOrDefault("processors", Map.of());
         for (String id : p.getOrDefault("processors", List.of())) {
+            if (id.startsWith("transform/")) transform(processors.get(id), attrs);
             if (!id.startsWith("resource/")) continue;
             for (var action : (List<Map<String, Object>>) processors.get(id).get("attributes")) {
                 String key = (String) action.get("key");
@@ -90,9 +96,31 @@ class TenantIsolationTest {
         }
     }
 
+    /** The transform processor's resource statements: replace_pattern with Go's regexp semantics (Java's agree here). */
+    @SuppressWarnings("unchecked")
+    static void transform(Map<String, Object> processor, Map<String, String> attrs) {
+        assertEquals("propagate", processor.get("error_mode"), "a failing statement must refuse, not pass data on");
+        for (var group : (List<Map<String, Object>>) processor.get("trace_statements")) {
+            assertEquals("resource", group.get("context"), "tenant statements work on the resource");
+            for (String statement : (List<String>) group.get("statements")) {
+                var m = REPLACE_PATTERN.matcher(statement);
+                assertTrue(m.matches(), "unexpected OTTL statement " + statement);
+                String value = attrs.get(m.group(1));
+                if (value != null) {
+                    attrs.put(m.group(1), Pattern.compile(unquote(m.group(2))).matcher(value).replaceAll(unquote(m.group(3))));
+                }
+            }
+        }
+    }
+
+    /** An OTTL string literal's body, unquoted as OTTL does (Go string escapes). */
+    static String unquote(String body) {
+        return body.replace("\\\"", "\"").replace("\\\\", "\\");
+    }
+
     static GatewayPlan plan(List<Tenant> tenants) {
         var inputs = Plans.inputs("prod");
-        return GatewayPlan.of(inputs.settings(), tenants);
+        return GatewayPlan.of(inputs.settings(), tenants, inputs.today());
     }
 
     @Test
@@ -101,7 +129,7 @@ class TenantIsolationTest {
         var ids = tenants.stream().map(Tenant::id).toList();
         assertTrue(ids.size() >= 3, "several tenants: " + ids);
         var plan = plan(tenants);
-        String htpasswd = GatewayCredentials.htpasswd(SEED, ids, 1);
+        String htpasswd = GatewayCredentials.htpasswd(SEED, ids, GENERATION_1);
         for (String a : ids) {
             String passwordA = GatewayCredentials.password(SEED, a, 1);
             // A's credential authenticates as A only.
@@ -121,11 +149,64 @@ class TenantIsolationTest {
         }
     }
 
+    /**
+     * During a rotation window both generations of every tenant authenticate and land as that tenant; neither lets a
+     * tenant act for another, whatever user name it picks; after the window the previous generation is refused.
+     */
+    @Test
+    void duringARotationWindowBothGenerationsLandAsTheirTenantAndNoOther() throws Exception {
+        var tenants = Plans.inputs("prod").tenants();
+        var ids = tenants.stream().map(Tenant::id).toList();
+        var plan = plan(tenants);
+        var until = java.time.LocalDate.of(2026, 12, 15);
+        var open = new CredentialWindow(3, java.util.Optional.of(until), until);
+        String htpasswd = GatewayCredentials.htpasswd(SEED, ids, open);
+        for (String a : ids) {
+            for (int g : List.of(3, 2)) {
+                String password = GatewayCredentials.password(SEED, a, g);
+                String user = GatewayCredentials.username(a, g);
+                assertEquals(Set.of(a), tenantsTempoSees(plan, htpasswd, new Request(user, password, Map.of(), "x")),
+                        user + " (generation " + g + ") lands as " + a);
+                for (String b : ids) {
+                    if (a.equals(b)) continue;
+                    for (String other : List.of(b, b + "@3", b + "@2", b + "@1", a + "@3" + "@" + b)) {
+                        assertTrue(tenantsTempoSees(plan, htpasswd, new Request(other, password, Map.of(), b)).isEmpty(),
+                                a + "'s generation " + g + " password as user " + other + " must be refused");
+                    }
+                }
+            }
+            assertTrue(tenantsTempoSees(plan, htpasswd, new Request(a + "@1", GatewayCredentials.password(SEED, a, 1), Map.of(), a)).isEmpty(),
+                    "generation 1 is two rotations old: refused");
+        }
+        var closed = new CredentialWindow(3, java.util.Optional.of(until), until.plusDays(1));
+        String after = GatewayCredentials.htpasswd(SEED, ids, closed);
+        for (String a : ids) {
+            assertTrue(tenantsTempoSees(plan, after, new Request(a + "@2", GatewayCredentials.password(SEED, a, 2), Map.of(), a)).isEmpty(),
+                    a + ": the previous generation is refused after the window");
+            assertEquals(Set.of(a), tenantsTempoSees(plan, after, new Request(a + "@3", GatewayCredentials.password(SEED, a, 3), Map.of(), a)));
+        }
+    }
+
+    @Test
+    void everyUserNameInTheHtpasswdIsDistinctAndMapsToItsOwnTenant() {
+        var ids = Plans.inputs("prod").tenants().stream().map(Tenant::id).toList();
+        var open = new CredentialWindow(2, java.util.Optional.of(java.time.LocalDate.of(2026, 12, 15)), java.time.LocalDate.of(2026, 12, 1));
+        var users = GatewayCredentials.htpasswd(SEED, ids, open).lines().map(l -> l.substring(0, l.indexOf(':'))).toList();
+        assertEquals(2 * ids.size(), users.size(), "two generations per tenant: " + users);
+        assertEquals(users.size(), new TreeSet<>(users).size(), "user names are distinct: " + users);
+        for (String id : ids) {
+            assertEquals(List.of(id + "@2", id), users.stream().filter(u -> GatewayPlan.tenantOf(u).equals(id)).toList(),
+                    "exactly the two generations of " + id + " map to it");
+        }
+        assertEquals("payments@2x", GatewayPlan.tenantOf("payments@2x"), "only a trailing @<digits> is stripped");
+        assertEquals("payments@", GatewayPlan.tenantOf("payments@"), "only a trailing @<digits> is stripped");
+    }
+
     @Test
     void unauthenticatedRequestsAreRefused() throws Exception {
         var tenants = Plans.inputs("prod").tenants();
         var plan = plan(tenants);
-        String htpasswd = GatewayCredentials.htpasswd(SEED, tenants.stream().map(Tenant::id).toList(), 1);
+        String htpasswd = GatewayCredentials.htpasswd(SEED, tenants.stream().map(Tenant::id).toList(), GENERATION_1);
         assertTrue(tenantsTempoSees(plan, htpasswd, new Request("payments", "guess", Map.of("X-Scope-OrgID", "payments"), "payments")).isEmpty());
         assertTrue(tenantsTempoSees(plan, htpasswd, new Request("", "", Map.of("X-Scope-OrgID", "payments"), "payments")).isEmpty());
         var receivers = Yaml.YAML.readTree(plan.gatewayYaml()).get("receivers").get("otlp").get("protocols");
@@ -140,9 +221,9 @@ class TenantIsolationTest {
         var p = new TempProject(dir, true);
         java.nio.file.Files.delete(p.root.resolve("stacks/tenants/claims.yaml"));
         var inputs = App.load(p.layout, StackFiles.read(p.layout, "prod"));
-        var plan = GatewayPlan.of(inputs.settings(), inputs.tenants());
+        var plan = GatewayPlan.of(inputs.settings(), inputs.tenants(), inputs.today());
         assertFalse(plan.tenants().contains("claims"));
-        String htpasswd = GatewayCredentials.htpasswd(SEED, plan.tenants(), 1);
+        String htpasswd = GatewayCredentials.htpasswd(SEED, plan.tenants(), GENERATION_1);
         var claims = new Request("claims", GatewayCredentials.password(SEED, "claims", 1), Map.of(), "claims");
         assertTrue(tenantsTempoSees(plan, htpasswd, claims).isEmpty(), "offboarded: refused");
         assertFalse(plan.gatewayYaml().contains("claims"), "no route or exporter left for claims");
@@ -165,6 +246,14 @@ class TenantIsolationTest {
         assertTrue(header.startsWith("Authorization=Basic "), header);
         String decoded = new String(Base64.getDecoder().decode(header.substring("Authorization=Basic ".length())), StandardCharsets.UTF_8);
         assertEquals("payments:s3cr3t", decoded);
+        var g = Plans.inputs("prod").settings().gateway();
+        var third = new io.tracingplatform.config.GatewaySettings(g.replicas(), g.maxReplicas(), g.samplerReplicas(),
+                g.queueVolumeSize(), 3, g.previousCredentialUntil(), g.instrumentation(), g.ingressHost(), g.ingressClassName(),
+                g.ingressTlsSecret(), g.cpu(), g.memory(), g.cpuLimit(), g.memoryLimit(), g.logsEndpoint(), g.metricsEndpoint());
+        String later = java.net.URLDecoder.decode(GatewayCredentials.sdkEnvironment("http://g:4318", "payments", "s3cr3t", third)
+                .get("OTEL_EXPORTER_OTLP_HEADERS"), StandardCharsets.UTF_8).substring("Authorization=Basic ".length());
+        assertEquals("payments@3:s3cr3t", new String(Base64.getDecoder().decode(later), StandardCharsets.UTF_8),
+                "from generation 2 on the user name carries the generation");
         assertFalse(env.get("OTEL_EXPORTER_OTLP_HEADERS").contains(" "), "percent-encoded: no raw space");
     }
 

@@ -93,6 +93,29 @@ class StackSettingsTest {
         assertEquals("stacks/Pulumi.dev.yaml", p.file());
     }
 
+    @ParameterizedTest(name = "previousCredentialUntil {0}")
+    @CsvSource({"2026-02-30", "2026-13-01", "15.12.2026", "2026-12-1", "tomorrow"})
+    void aRotationWindowsEndMustBeARealDate(String value) throws Exception {
+        var p = only(problems(VALID_AWS + "  tracing-platform:gateway:\n    credentialGeneration: 2\n    previousCredentialUntil: \""
+                + value + "\"\n"), "tracing-platform:gateway.previousCredentialUntil");
+        assertEquals("stacks/Pulumi.dev.yaml", p.file());
+        assertTrue(p.location().known(), "the line of the bad value: " + p.describe());
+        assertTrue(p.message().contains("'" + value + "' is not a calendar date") && p.message().contains("YYYY-MM-DD"), p.describe());
+        assertEquals("pulumi config set --stack dev --path 'tracing-platform:gateway.previousCredentialUntil' YYYY-MM-DD", p.fix());
+    }
+
+    @Test
+    void aRotationWindowNeedsAPreviousGeneration() throws Exception {
+        var p = only(problems(VALID_AWS + "  tracing-platform:gateway:\n    previousCredentialUntil: 2026-12-15\n"),
+                "tracing-platform:gateway.previousCredentialUntil");
+        assertTrue(p.message().contains("credentialGeneration is 1"), p.describe());
+        assertTrue(p.fix().contains("pulumi config rm --stack dev --path 'tracing-platform:gateway.previousCredentialUntil'")
+                && p.fix().contains("'tracing-platform:gateway.credentialGeneration' 2"), p.describe());
+        var s = StackSettings.parse(raw(VALID_AWS + "  tracing-platform:gateway:\n    credentialGeneration: 2\n"
+                + "    previousCredentialUntil: 2026-12-15\n"));
+        assertEquals(java.time.LocalDate.of(2026, 12, 15), s.gateway().previousCredentialUntil().orElseThrow(), "unquoted YAML date");
+    }
+
     @Test
     void awsSectionIsRequiredOnAwsStacks() throws Exception {
         var yaml = VALID_AWS.substring(0, VALID_AWS.indexOf("  tracing-platform:aws:"));

@@ -54,6 +54,7 @@ class GatewaySignalsRealTest {
     int prometheusPort;
     Proc gateway;
     String tenant;
+    String user;
     String password;
 
     @BeforeAll
@@ -71,6 +72,7 @@ class GatewaySignalsRealTest {
         var gw = inputs.settings().gateway();
         int generation = gw.credentialGeneration();
         tenant = inputs.tenants().get(0).id();
+        user = GatewayCredentials.username(tenant, generation);
         password = GatewayCredentials.password(SEED, tenant, generation);
         var ids = inputs.tenants().stream().map(Tenant::id).toList();
 
@@ -83,7 +85,8 @@ class GatewaySignalsRealTest {
         // Laptop mapping: Loki's base URL to the log sink, Mimir's OTLP base to this Prometheus's (/api/v1/otlp); the
         // exporter appends /v1/logs and /v1/metrics itself, as it would in the cluster.
         Path config = Rendered.of(STACK).resolve("config/otel-gateway/collector.yaml");
-        laptop = Laptop.collector(CollectorRealTest.read(config), WORK, GatewayCredentials.htpasswd(SEED, ids, generation), null,
+        laptop = Laptop.collector(CollectorRealTest.read(config), WORK, GatewayCredentials.htpasswd(SEED, ids,
+                io.tracingplatform.collector.CredentialWindow.of(gw, inputs.today())), null,
                 Map.of(gw.logsEndpoint().orElseThrow(), "http://127.0.0.1:" + logsPort + "/otlp",
                         gw.metricsEndpoint().orElseThrow(), "http://127.0.0.1:" + prometheusPort + "/api/v1/otlp"));
         gateway = Proc.start("gateway-signals", List.of(bin.toString(), "--config=file:" + config.toAbsolutePath(),
@@ -104,7 +107,7 @@ class GatewaySignalsRealTest {
     @Order(1)
     void aTenantsLogsArriveAtLokisPathUnderItsOwnHeader() {
         String marker = "log-" + GatewayTrafficRealTest.newSpanId();
-        int status = GatewayTrafficRealTest.post(laptop, "/v1/logs", tenant, password, Map.of("X-Scope-OrgID", "someone-else"),
+        int status = GatewayTrafficRealTest.post(laptop, "/v1/logs", user, password, Map.of("X-Scope-OrgID", "someone-else"),
                 logsBody(marker, Map.of("tracing.tenant", "someone-else"), Map.of("tracing.tenant", "someone-else")));
         var got = awaitLogs(marker);
         boolean ok = status == 200 && got.size() == 1 && got.stream().allMatch(r -> r.path().equals("/otlp/v1/logs")
@@ -121,7 +124,7 @@ class GatewaySignalsRealTest {
         logs.answer(503);
         try {
             String marker = "log-" + GatewayTrafficRealTest.newSpanId();
-            int status = GatewayTrafficRealTest.post(laptop, "/v1/logs", tenant, password, Map.of(), logsBody(marker, Map.of(), Map.of()));
+            int status = GatewayTrafficRealTest.post(laptop, "/v1/logs", user, password, Map.of(), logsBody(marker, Map.of(), Map.of()));
             // Accepted would mean acknowledged but not stored: the negative outcome.
             Checks.judged("gateway.logs.backend-refusal", "otelcol", version, STACK, "Loki answers 503", REJECT, status / 100 == 2,
                     "HTTP " + status + " to the client (a retryable 5xx or 429 expected)\n" + gateway.tail(10));
@@ -135,7 +138,7 @@ class GatewaySignalsRealTest {
     @Order(3)
     void aTenantsMetricsLandInPrometheusAsItsOwn() {
         String name = "tp_signal_check_" + GatewayTrafficRealTest.newSpanId();
-        int status = GatewayTrafficRealTest.post(laptop, "/v1/metrics", tenant, password, Map.of(),
+        int status = GatewayTrafficRealTest.post(laptop, "/v1/metrics", user, password, Map.of(),
                 metricsBody(name, Map.of("tracing.tenant", "someone-else"), Map.of("tracing.tenant", "someone-else")));
         var series = awaitSeries(name, 1);
         boolean ok = status == 200 && series.size() == 1
@@ -151,7 +154,7 @@ class GatewaySignalsRealTest {
     @Order(4)
     void whoCannotAuthenticateWritesNoMetricsAndNoLogs() {
         String name = "tp_signal_refused_" + GatewayTrafficRealTest.newSpanId();
-        int metrics = GatewayTrafficRealTest.post(laptop, "/v1/metrics", tenant, "not-the-password", Map.of(),
+        int metrics = GatewayTrafficRealTest.post(laptop, "/v1/metrics", user, "not-the-password", Map.of(),
                 metricsBody(name, Map.of(), Map.of()));
         String marker = "log-" + GatewayTrafficRealTest.newSpanId();
         int logged = GatewayTrafficRealTest.post(laptop, "/v1/logs", null, null, Map.of(), logsBody(marker, Map.of(), Map.of()));

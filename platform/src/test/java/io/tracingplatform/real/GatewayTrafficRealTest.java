@@ -74,7 +74,9 @@ class GatewayTrafficRealTest {
         var ids = inputs.tenants().stream().map(Tenant::id).toList();
         config = Rendered.of(STACK).resolve("config/otel-gateway/collector.yaml");
         sinkPort = Proc.freePort();
-        laptop = Laptop.collector(CollectorRealTest.read(config), WORK, GatewayCredentials.htpasswd(SEED, ids, generation),
+        // The htpasswd GatewayCluster writes into the Secret, for the stack as it is (no rotation window).
+        laptop = Laptop.collector(CollectorRealTest.read(config), WORK, GatewayCredentials.htpasswd(SEED, ids,
+                        io.tracingplatform.collector.CredentialWindow.of(inputs.settings().gateway(), inputs.today())),
                 "127.0.0.1:" + sinkPort);
         sink = new OtlpSink(sinkPort);
         gateway = startGateway("gateway");
@@ -100,7 +102,7 @@ class GatewayTrafficRealTest {
     void aTenantsSpansArriveUnderItsOwnHeaderWhateverItClaims() {
         String trace = newTraceId();
         // The client claims another tenant three ways: the header Tempo reads, and the attribute, on resource and span.
-        int status = send(direct, GatewayCredentials.password(SEED, direct, generation), Map.of("X-Scope-OrgID", "payments"),
+        int status = send(GatewayCredentials.username(direct, generation), GatewayCredentials.password(SEED, direct, generation), Map.of("X-Scope-OrgID", "payments"),
                 body(trace, 5, Map.of("tracing.tenant", "payments", "deployment.environment.name", "team-choice"),
                         Map.of("tracing.tenant", "payments")));
         var got = await(s -> s.traceId().equals(trace), 5);
@@ -145,7 +147,7 @@ class GatewayTrafficRealTest {
         for (int i = 0; i < 10; i++) {
             String trace = newTraceId();
             traces.add(trace);
-            if (send(direct, GatewayCredentials.password(SEED, direct, generation), Map.of(), body(trace, 10, Map.of(), Map.of())) != 200) refused++;
+            if (send(GatewayCredentials.username(direct, generation), GatewayCredentials.password(SEED, direct, generation), Map.of(), body(trace, 10, Map.of(), Map.of())) != 200) refused++;
         }
         sleep(500); // let the batcher's 200 ms flush window pass, so the data is in the queue, not in a batch
         gateway.kill();
@@ -183,7 +185,7 @@ class GatewayTrafficRealTest {
         int refused = 0;
         for (int i = 0; i < 40; i++) {
             String trace = newTraceId();
-            int status = send(direct, GatewayCredentials.password(SEED, direct, generation), Map.of(), body(trace, 20, Map.of(), Map.of()));
+            int status = send(GatewayCredentials.username(direct, generation), GatewayCredentials.password(SEED, direct, generation), Map.of(), body(trace, 20, Map.of(), Map.of()));
             if (status == 200) accepted.add(trace);
             else refused++;
         }
@@ -229,7 +231,8 @@ class GatewayTrafficRealTest {
             int port = run.receiverPorts().get("otlp/grpc");
             var cases = new java.util.LinkedHashMap<String, String>();
             cases.put("no credential", null);
-            cases.put("a tenant's credential", GatewayCredentials.authorization(direct, GatewayCredentials.password(SEED, direct, generation)));
+            cases.put("a tenant's credential", GatewayCredentials.authorization(GatewayCredentials.username(direct, generation),
+                    GatewayCredentials.password(SEED, direct, generation)));
             for (var c : cases.entrySet()) {
                 String code = OtlpSink.export(port, c.getValue());
                 Checks.judged("sampler.auth", "otelcol", version, STACK, c.getKey(), REJECT, !code.equals("UNAUTHENTICATED"), "gRPC " + code);
@@ -248,12 +251,78 @@ class GatewayTrafficRealTest {
             Files.writeString(laptop.overlay(), io.tracingplatform.yaml.Yaml.toYaml(overlay));
             gateway = startGateway("gateway-to-sampler");
             String trace = newTraceId();
-            int status = send(sampled, GatewayCredentials.password(SEED, sampled, generation), Map.of(), errorBody(trace));
+            int status = send(GatewayCredentials.username(sampled, generation), GatewayCredentials.password(SEED, sampled, generation), Map.of(), errorBody(trace));
             var got = await(sp -> sp.traceId().equals(trace), 1);
             boolean delivered = status == 200 && got.size() == 1 && sampled.equals(got.get(0).orgId());
             Checks.judged("gateway.sampling-path", "otelcol", version, STACK, "an error span of sampling tenant " + sampled,
                     ACCEPT, delivered, "HTTP " + status + "; received " + got + "\n" + gateway.tail(10) + "\n" + sampler.tail(10));
         }
+    }
+
+    /**
+     * A credential rotation on the real collector: the stack moved to generation 2 with a window through UNTIL. The
+     * gateway config is the rendered one (a rotation changes only the htpasswd: checked), the htpasswd is what the
+     * platform writes for that day. In the window both generations are accepted and land as the tenant (the "@2" of
+     * the new user name stripped by the transform processor); the day after, only the new one; a generation's user
+     * name with the other generation's password, or another tenant's name with this tenant's password, is refused.
+     */
+    @Test
+    @Order(6)
+    void aRotationWindowAcceptsBothGenerationsThenOnlyTheNewOne() throws IOException {
+        var until = java.time.LocalDate.of(2026, 12, 15);
+        String user1 = GatewayCredentials.username(direct, 1), user2 = GatewayCredentials.username(direct, 2);
+        String password1 = GatewayCredentials.password(SEED, direct, 1), password2 = GatewayCredentials.password(SEED, direct, 2);
+        String other = Plans.inputs(STACK).tenants().stream().map(Tenant::id).filter(id -> !id.equals(direct)).findFirst().orElseThrow();
+
+        rotatedGateway(until, until, "gateway-rotation-last-day");
+        expectLandsAs(user1, password1, "in the window (its last day): the previous generation's credential (" + user1 + ")");
+        expectLandsAs(user2, password2, "in the window (its last day): the new generation's credential (" + user2 + ")");
+        expectRefused(user2, password1, "in the window: the new user name with the previous generation's password");
+        expectRefused(other + "@2", password2, "in the window: another tenant's user name (" + other + "@2) with " + direct + "'s password");
+
+        rotatedGateway(until, until.plusDays(1), "gateway-rotation-after");
+        expectLandsAs(user2, password2, "after the window: the new generation's credential (" + user2 + ")");
+        expectRefused(user1, password1, "after the window: the previous generation's credential (" + user1 + ")");
+    }
+
+    /** Restarts the gateway with the htpasswd the platform writes for prod at generation 2, window through until, on today. */
+    void rotatedGateway(java.time.LocalDate until, java.time.LocalDate today, String name) throws IOException {
+        var raw = io.tracingplatform.config.StackFiles.read(Plans.LAYOUT, STACK);
+        var values = new java.util.LinkedHashMap<String, Object>(raw.values());
+        @SuppressWarnings("unchecked")
+        var gatewaySettings = new java.util.LinkedHashMap<String, Object>((Map<String, Object>) values.getOrDefault("gateway", Map.of()));
+        gatewaySettings.put("credentialGeneration", 2L);
+        gatewaySettings.put("previousCredentialUntil", until.toString());
+        values.put("gateway", gatewaySettings);
+        var inputs = io.tracingplatform.App.load(Plans.LAYOUT, new io.tracingplatform.config.RawConfig(raw.stack(), raw.file(), values,
+                raw.document(), raw.offline()), today);
+        var plan = io.tracingplatform.collector.GatewayPlan.of(inputs.settings(), inputs.tenants(), inputs.today());
+        if (!io.tracingplatform.yaml.Yaml.YAML.readValue(plan.gatewayYaml(), Map.class).equals(CollectorRealTest.read(config))) {
+            throw new AssertionError("a rotation must change the htpasswd only, yet the gateway config differs from the rendered one");
+        }
+        gateway.close();
+        Files.writeString(WORK.resolve("htpasswd-basicauth-tenants"), GatewayCredentials.htpasswd(SEED, plan.tenants(), plan.credentials()));
+        gateway = startGateway(name);
+    }
+
+    void expectLandsAs(String user, String password, String input) {
+        String trace = newTraceId();
+        int status = send(user, password, Map.of(), body(trace, 1, Map.of(), Map.of()));
+        var got = await(s -> s.traceId().equals(trace), 1);
+        boolean ok = status == 200 && got.size() == 1 && direct.equals(got.get(0).orgId())
+                && direct.equals(got.get(0).resource().get("tracing.tenant"));
+        Checks.judged("gateway.rotation", "otelcol", version, STACK, input, ACCEPT, ok,
+                "HTTP " + status + "; received " + got + " (expected tenant " + direct + ")\n" + gateway.tail(10));
+    }
+
+    void expectRefused(String user, String password, String input) {
+        String trace = newTraceId();
+        int status = send(user, password, Map.of(), body(trace, 1, Map.of(), Map.of()));
+        Checks.judged("gateway.rotation", "otelcol", version, STACK, input, REJECT, status != 401, "HTTP " + status + " (401 expected)");
+        sleep(1000); // as in whoCannotAuthenticate...: a refused request queues nothing
+        var leaked = sink.spans().stream().filter(s -> s.traceId().equals(trace)).toList();
+        Checks.judged("gateway.rotation.nothing-stored", "otelcol", version, STACK, input, ACCEPT, leaked.isEmpty(),
+                leaked.size() + " spans of the refused request reached the backend");
     }
 
     /** One span with an error status (kept by a tenant's keepErrors rule). */

@@ -219,7 +219,7 @@ class UpgradePlanTest {
     @Test
     void configDiffsAreUnifiedAndSecretsStayHidden() {
         var all = Plans.inputs("prod");
-        var fewer = new PlatformInputs(all.settings(), all.tenants().stream().filter(t -> !t.id().equals("webshop")).toList());
+        var fewer = new PlatformInputs(all.settings(), all.tenants().stream().filter(t -> !t.id().equals("webshop")).toList(), all.today());
         var diffs = UpgradePlanner.configDiffs(plan("prod", "2026.08"), OfflineEngine.plan(fewer));
         var overrides = diffs.stream().filter(d -> d.object().equals("ConfigMap/tracing/tempo-overrides")).findFirst().orElseThrow();
         assertTrue(overrides.diff().contains("-  webshop:"), overrides.diff());
