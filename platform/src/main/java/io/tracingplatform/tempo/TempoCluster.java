@@ -74,7 +74,8 @@ import java.util.TreeMap;
 
 /**
  * Grafana Tempo in microservices mode: one component composing every target of {@link TempoPlan}, memcached
- * and the gossip ring, plus ServiceMonitors and a PrometheusRule where the Prometheus Operator is present.
+ * and the gossip ring, NetworkPolicies in front of its entry points ({@link EntryPointPolicies}), plus
+ * ServiceMonitors and a PrometheusRule where the Prometheus Operator is present.
  */
 public final class TempoCluster extends ComponentResource {
     public static final String TYPE = "tracing-platform:tempo:TempoCluster";
