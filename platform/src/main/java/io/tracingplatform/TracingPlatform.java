@@ -18,9 +18,12 @@ import io.tracingplatform.grafana.GrafanaCluster;
 import io.tracingplatform.grafana.GrafanaPlan;
 import io.tracingplatform.local.LocalBackends;
 import io.tracingplatform.local.LocalBackendsPlan;
+import io.tracingplatform.tempo.TempoClients;
 import io.tracingplatform.tempo.TempoCluster;
 import io.tracingplatform.tenants.TenantAccess;
 import io.tracingplatform.tempo.TempoPlan;
+import io.tracingplatform.config.StackSettings;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -82,7 +85,8 @@ public final class TracingPlatform extends ComponentResource {
 
         // Tempo starts once its bucket, credentials and ServiceAccount exist.
         var tempoPlan = TempoPlan.of(settings, inputs.tenants(), storagePlan);
-        var tempo = new TempoCluster(Names.child(name, "tempo"), settings, tempoPlan, storagePlan.tempo(settings), providers,
+        var tempo = new TempoCluster(Names.child(name, "tempo"), settings, tempoPlan, storagePlan.tempo(settings),
+                tempoClients(settings), providers,
                 ComponentResourceOptions.builder().parent(this).dependsOn(ns, storage).build());
 
         var gatewayPlan = GatewayPlan.of(settings, inputs.tenants(), inputs.today());
@@ -99,6 +103,20 @@ public final class TracingPlatform extends ComponentResource {
         }
 
         registerOutputs(Map.of("namespace", namespace));
+    }
+
+    /**
+     * Who connects to Tempo from outside it: the gateway and the sampler write, Grafana reads, and on the local stack its
+     * own Prometheus (in the platform namespace, so no scrape namespace covers it) scrapes.
+     */
+    static TempoClients tempoClients(StackSettings settings) {
+        var gateway = GatewayPlan.GATEWAY;
+        var scrapers = settings.aws().isPresent() ? List.<Map<String, String>>of()
+                : List.of(Labels.selector(LocalBackendsPlan.PROMETHEUS, LocalBackendsPlan.PROMETHEUS, LocalBackendsPlan.PROMETHEUS));
+        return new TempoClients(
+                List.of(Labels.selector(gateway, gateway, "gateway"), Labels.selector(gateway, gateway, "sampler")),
+                List.of(Labels.selector(GrafanaPlan.NAME, GrafanaPlan.NAME, "grafana")),
+                scrapers);
     }
 
     public Output<String> namespace() {

@@ -43,11 +43,6 @@ import com.pulumi.kubernetes.meta.v1.inputs.LabelSelectorArgs;
 import com.pulumi.kubernetes.meta.v1.inputs.ObjectMetaArgs;
 import com.pulumi.kubernetes.networking.v1.Ingress;
 import com.pulumi.kubernetes.networking.v1.IngressArgs;
-import com.pulumi.kubernetes.networking.v1.NetworkPolicy;
-import com.pulumi.kubernetes.networking.v1.NetworkPolicyArgs;
-import com.pulumi.kubernetes.networking.v1.inputs.NetworkPolicyIngressRuleArgs;
-import com.pulumi.kubernetes.networking.v1.inputs.NetworkPolicyPeerArgs;
-import com.pulumi.kubernetes.networking.v1.inputs.NetworkPolicySpecArgs;
 import com.pulumi.kubernetes.policy.v1.PodDisruptionBudget;
 import com.pulumi.kubernetes.policy.v1.PodDisruptionBudgetArgs;
 import com.pulumi.resources.ComponentResourceOptions;
@@ -60,6 +55,7 @@ import io.tracingplatform.k8s.KubernetesComponent;
 import io.tracingplatform.k8s.Labels;
 import io.tracingplatform.k8s.Monitoring;
 import io.tracingplatform.k8s.Names;
+import io.tracingplatform.k8s.NetworkPolicies;
 import io.tracingplatform.k8s.Workloads;
 import com.pulumi.kubernetes.autoscaling.v2.inputs.HPAScalingRulesArgs;
 import com.pulumi.kubernetes.autoscaling.v2.inputs.HorizontalPodAutoscalerBehaviorArgs;
@@ -292,20 +288,12 @@ public final class GatewayCluster extends KubernetesComponent {
 
     /** Only gateway pods may reach the sampler (it also authenticates them: this holds where NetworkPolicy is not enforced). */
     private void samplerOnlyFromGateway() {
-        new NetworkPolicy(Names.child(name, "sampler-ingress"), NetworkPolicyArgs.builder()
-                .metadata(meta(GatewayPlan.SAMPLER, "sampler"))
-                .spec(NetworkPolicySpecArgs.builder()
-                        .podSelector(LabelSelectorArgs.builder().matchLabels(Labels.selector(GatewayPlan.GATEWAY, GatewayPlan.GATEWAY, "sampler")).build())
-                        .policyTypes("Ingress")
-                        .ingress(
-                                NetworkPolicyIngressRuleArgs.builder().from(NetworkPolicyPeerArgs.builder()
-                                        .podSelector(LabelSelectorArgs.builder().matchLabels(Labels.selector(GatewayPlan.GATEWAY, GatewayPlan.GATEWAY, "gateway")).build())
-                                        .build()).build(),
-                                // Prometheus scrapes metrics from anywhere in the cluster.
-                                NetworkPolicyIngressRuleArgs.builder().ports(com.pulumi.kubernetes.networking.v1.inputs.NetworkPolicyPortArgs.builder()
-                                        .port(GatewayPlan.METRICS).protocol("TCP").build()).build())
-                        .build())
-                .build(), opts);
+        NetworkPolicies.create(Names.child(name, "sampler-ingress"), meta(GatewayPlan.SAMPLER, "sampler"),
+                Labels.selector(GatewayPlan.GATEWAY, GatewayPlan.GATEWAY, "sampler"), List.of(
+                        NetworkPolicies.Rule.from(List.of(NetworkPolicies.pods(Labels.selector(GatewayPlan.GATEWAY, GatewayPlan.GATEWAY, "gateway")))),
+                        // Prometheus scrapes metrics from anywhere in the cluster.
+                        NetworkPolicies.Rule.fromAnywhere(GatewayPlan.METRICS)),
+                opts);
     }
 
     private void serviceMonitor(String objectName, String component) {

@@ -286,6 +286,22 @@ public final class Fields {
         return result;
     }
 
+    /**
+     * A list of Kubernetes namespace names (DNS-1123 labels, at most 63 characters); {@code defaultValue} when the key
+     * is absent. {@code example} is one good name, shown in the fix as a one-element list.
+     */
+    public List<String> namespaceList(String key, List<String> defaultValue, String example) {
+        if (!has(key)) return defaultValue;
+        var names = stringList(key);
+        for (String n : names) {
+            if (n.length() > 63 || !DNS_LABEL.matcher(n).matches()) {
+                problem(key, "'" + n + "' is not a namespace name (lowercase letters, digits and '-', at most 63 characters).",
+                        "[\"" + example + "\"]");
+            }
+        }
+        return List.copyOf(names);
+    }
+
     /** Children of a map whose keys are names (e.g. per-component overrides). */
     public Map<String, Fields> objects(String key) {
         Object v = value(key);

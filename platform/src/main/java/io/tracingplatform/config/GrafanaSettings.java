@@ -99,10 +99,7 @@ public record GrafanaSettings(String lokiUrl, String prometheusUrl, Optional<Str
         }
         var adminPassword = root.secret("grafanaAdminPassword");
         var secretKey = root.secret("grafanaSecretKey");
-        var ingressNamespaces = f.has("ingressNamespaces") ? f.stringList("ingressNamespaces") : List.of("ingress-nginx");
-        for (String n : ingressNamespaces) {
-            if (!n.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) f.problem("ingressNamespaces", "'" + n + "' is not a namespace name.", "ingress-nginx");
-        }
+        var ingressNamespaces = f.namespaceList("ingressNamespaces", List.of("ingress-nginx"), "ingress-nginx");
         boolean networkPolicy = f.bool("networkPolicy", true);
         Optional<Sso> sso = Optional.empty();
         if (f.has("sso")) {

@@ -32,22 +32,30 @@ import java.util.regex.Pattern;
  *     running cluster without splitting its ring (upgrade runbook); default off, because a running ring whose
  *     members restart one by one with a label splits in two (old members refuse labelled gossip); move a stack
  *     through unverified to verified as the runbook says
+ * @param networkPolicy whether NetworkPolicies guard the distributors and query-frontends (only the gateway and the
+ *     sampler write, only Grafana reads, Tempo's own pods keep their ring and gRPC traffic); default true (needs a CNI
+ *     that enforces policies; false for a cluster where they get in the way, see runbooks/incidents.md)
+ * @param scrapeNamespaces namespaces whose pods may scrape those pods' metrics port (3200; the cluster's Prometheus);
+ *     default [monitoring] ([] on local, whose own Prometheus runs in the platform namespace and is admitted by name)
  */
 public record TempoSettings(double plannedIngestMBps, int replicationFactor, String profile, String zoneSpread,
                             String walSize, String generatorWalSize, Optional<String> storageClass,
                             String prometheusRemoteWriteUrl, boolean prometheusOperator, int hpaMaxFactor,
-                            Map<String, ComponentOverride> components, List<String> zones, String clusterLabel) {
+                            Map<String, ComponentOverride> components, List<String> zones, String clusterLabel,
+                            boolean networkPolicy, List<String> scrapeNamespaces) {
     public TempoSettings {
         zones = List.copyOf(zones);
+        scrapeNamespaces = List.copyOf(scrapeNamespaces);
     }
 
-    /** Settings as tests build them, with the stack file's defaults: no zones, label off. */
+    /** Settings as tests build them, with the stack file's defaults: no zones, label off, policies on for [monitoring]. */
     public TempoSettings(double plannedIngestMBps, int replicationFactor, String profile, String zoneSpread,
                          String walSize, String generatorWalSize, Optional<String> storageClass,
                          String prometheusRemoteWriteUrl, boolean prometheusOperator, int hpaMaxFactor,
                          Map<String, ComponentOverride> components) {
         this(plannedIngestMBps, replicationFactor, profile, zoneSpread, walSize, generatorWalSize, storageClass,
-                prometheusRemoteWriteUrl, prometheusOperator, hpaMaxFactor, components, List.of(), "off");
+                prometheusRemoteWriteUrl, prometheusOperator, hpaMaxFactor, components, List.of(), "off", true,
+                List.of("monitoring"));
     }
 
     /** Whether ingesters run one StatefulSet per zone with zone-aware replication. */
@@ -119,9 +127,11 @@ public record TempoSettings(double plannedIngestMBps, int replicationFactor, Str
         }
         if (zones.stream().distinct().count() != zones.size()) f.problem("zones", "lists a zone twice.", "[eu-central-1a, eu-central-1b, eu-central-1c]");
         String label = f.choice("clusterLabel", List.of("verified", "unverified", "off"), "off", false);
+        boolean networkPolicy = f.bool("networkPolicy", true);
+        var scrapeNamespaces = f.namespaceList("scrapeNamespaces", local ? List.of() : List.of("monitoring"), "monitoring");
         f.finish();
         return new TempoSettings(ingest, rf, profile, spread, wal, genWal, storageClass, remoteWrite, operator, hpaMax,
-                Map.copyOf(components), zones, label);
+                Map.copyOf(components), zones, label, networkPolicy, scrapeNamespaces);
     }
 
 }

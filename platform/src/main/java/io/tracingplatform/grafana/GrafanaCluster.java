@@ -47,13 +47,6 @@ import com.pulumi.kubernetes.meta.v1.inputs.LabelSelectorArgs;
 import com.pulumi.kubernetes.meta.v1.inputs.ObjectMetaArgs;
 import com.pulumi.kubernetes.networking.v1.Ingress;
 import com.pulumi.kubernetes.networking.v1.IngressArgs;
-import com.pulumi.kubernetes.networking.v1.NetworkPolicy;
-import com.pulumi.kubernetes.networking.v1.NetworkPolicyArgs;
-import com.pulumi.kubernetes.networking.v1.inputs.NetworkPolicyIngressRuleArgs;
-import com.pulumi.kubernetes.networking.v1.inputs.NetworkPolicyPeerArgs;
-import com.pulumi.kubernetes.networking.v1.inputs.NetworkPolicyPortArgs;
-import com.pulumi.kubernetes.networking.v1.inputs.NetworkPolicySpecArgs;
-import com.pulumi.kubernetes.meta.v1.inputs.LabelSelectorRequirementArgs;
 import com.pulumi.kubernetes.policy.v1.PodDisruptionBudget;
 import com.pulumi.kubernetes.policy.v1.PodDisruptionBudgetArgs;
 import com.pulumi.resources.ComponentResourceOptions;
@@ -67,6 +60,7 @@ import io.tracingplatform.k8s.KubernetesCustomResource;
 import io.tracingplatform.k8s.Labels;
 import io.tracingplatform.k8s.Monitoring;
 import io.tracingplatform.k8s.Names;
+import io.tracingplatform.k8s.NetworkPolicies;
 import io.tracingplatform.k8s.Workloads;
 import java.util.ArrayList;
 import java.util.List;
@@ -336,25 +330,11 @@ public final class GrafanaCluster extends KubernetesComponent {
      * cluster is refused); {@code kubectl port-forward} is not affected (it enters the pod's own network namespace).
      */
     private void networkPolicy(List<String> ingressNamespaces) {
-        var fromSync = NetworkPolicyPeerArgs.builder().podSelector(LabelSelectorArgs.builder()
-                .matchLabels(Labels.selector(GrafanaPlan.NAME, GrafanaPlan.NAME, "org-sync")).build()).build();
-        var peers = new ArrayList<NetworkPolicyPeerArgs>();
-        peers.add(fromSync);
-        if (!ingressNamespaces.isEmpty()) {
-            // kubernetes.io/metadata.name: the label the API server sets on every namespace (Kubernetes >= 1.22).
-            peers.add(NetworkPolicyPeerArgs.builder().namespaceSelector(LabelSelectorArgs.builder()
-                    .matchExpressions(LabelSelectorRequirementArgs.builder().key("kubernetes.io/metadata.name")
-                            .operator("In").values(ingressNamespaces).build()).build()).build());
-        }
-        new NetworkPolicy(Names.child(name, "network-policy"), NetworkPolicyArgs.builder()
-                .metadata(meta(GrafanaPlan.NAME, "grafana"))
-                .spec(NetworkPolicySpecArgs.builder()
-                        .podSelector(LabelSelectorArgs.builder().matchLabels(Labels.selector(GrafanaPlan.NAME, GrafanaPlan.NAME, "grafana")).build())
-                        .policyTypes("Ingress")
-                        .ingress(NetworkPolicyIngressRuleArgs.builder().from(peers)
-                                .ports(NetworkPolicyPortArgs.builder().port(GrafanaPlan.PORT).protocol("TCP").build()).build())
-                        .build())
-                .build(), opts);
+        var fromSync = NetworkPolicies.pods(Labels.selector(GrafanaPlan.NAME, GrafanaPlan.NAME, "org-sync"));
+        NetworkPolicies.create(Names.child(name, "network-policy"), meta(GrafanaPlan.NAME, "grafana"),
+                Labels.selector(GrafanaPlan.NAME, GrafanaPlan.NAME, "grafana"),
+                List.of(NetworkPolicies.Rule.from(List.of(fromSync, NetworkPolicies.namespaces(ingressNamespaces)), GrafanaPlan.PORT)),
+                opts);
     }
 
     /** Grafana from outside the cluster, TLS only (the setting refuses a host without a TLS Secret). */

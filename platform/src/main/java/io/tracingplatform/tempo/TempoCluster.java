@@ -62,6 +62,7 @@ import io.tracingplatform.k8s.KubernetesCustomResource;
 import io.tracingplatform.k8s.Labels;
 import io.tracingplatform.k8s.Monitoring;
 import io.tracingplatform.k8s.Names;
+import io.tracingplatform.k8s.NetworkPolicies;
 import io.tracingplatform.k8s.Workloads;
 import io.tracingplatform.storage.StoragePlan;
 import io.tracingplatform.tempo.targets.Distributor;
@@ -73,7 +74,8 @@ import java.util.TreeMap;
 
 /**
  * Grafana Tempo in microservices mode: one component composing every target of {@link TempoPlan}, memcached
- * and the gossip ring, plus ServiceMonitors and a PrometheusRule where the Prometheus Operator is present.
+ * and the gossip ring, NetworkPolicies in front of its entry points ({@link EntryPointPolicies}), plus
+ * ServiceMonitors and a PrometheusRule where the Prometheus Operator is present.
  */
 public final class TempoCluster extends ComponentResource {
     public static final String TYPE = "tracing-platform:tempo:TempoCluster";
@@ -99,7 +101,7 @@ public final class TempoCluster extends ComponentResource {
     private final CustomResourceOptions opts;
 
     public TempoCluster(String name, StackSettings settings, TempoPlan plan, StoragePlan.TempoStorage storage,
-                        Providers providers, ComponentResourceOptions options) {
+                        TempoClients clients, Providers providers, ComponentResourceOptions options) {
         super(TYPE, name, options);
         this.name = name;
         this.namespace = settings.kubernetes().namespace();
@@ -149,6 +151,11 @@ public final class TempoCluster extends ComponentResource {
 
         vulture(plan, settings);
         memcached(plan, settings);
+        if (settings.tempo().networkPolicy()) {
+            var scrape = settings.tempo().scrapeNamespaces();
+            networkPolicy("distributor", EntryPointPolicies.distributor(clients, scrape));
+            networkPolicy("query-frontend", EntryPointPolicies.queryFrontend(clients, scrape));
+        }
 
         if (settings.tempo().prometheusOperator()) {
             // One ServiceMonitor per target: it selects the target's Services (one, or one per zone, each selecting
@@ -162,6 +169,12 @@ public final class TempoCluster extends ComponentResource {
                     TempoAlerts.ruleGroups(namespace, environment)), opts);
         }
         registerOutputs(Map.of());
+    }
+
+    /** Only {@code rules} reach the pods of {@code target} (every workload of it); see {@link EntryPointPolicies}. */
+    private void networkPolicy(String target, List<NetworkPolicies.Rule> rules) {
+        NetworkPolicies.create(Names.child(name, target + "-network-policy"), meta(target, target),
+                Labels.selector(APP, APP, target), rules, opts);
     }
 
     public static String configMapName(String target) {

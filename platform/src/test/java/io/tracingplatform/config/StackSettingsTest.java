@@ -1,6 +1,7 @@
 package io.tracingplatform.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -219,6 +220,43 @@ class StackSettingsTest {
         assertTrue(f.bool("b", false));
         assertEquals("v", f.stringMap("j").get("k"));
         assertTrue(problems.isEmpty(), problems.toString());
+    }
+
+    @Test
+    void tempoNetworkPoliciesAreOnAndAdmitTheMonitoringNamespaceByDefault() throws Exception {
+        var aws = StackSettings.parse(raw(VALID_AWS)).tempo();
+        assertTrue(aws.networkPolicy());
+        assertEquals(List.of("monitoring"), aws.scrapeNamespaces());
+        var local = StackSettings.parse(raw("""
+                config:
+                  tracing-platform:release: "2026.11"
+                  tracing-platform:cloud: local
+                  tracing-platform:clusterName: tracing-local
+                  tracing-platform:tempo: {prometheusRemoteWriteUrl: "http://prometheus:9090/api/v1/write"}
+                  tracing-platform:grafana: {lokiUrl: "http://loki:3100", prometheusUrl: "http://mimir:8080/prometheus"}
+                """)).tempo();
+        assertTrue(local.networkPolicy());
+        assertEquals(List.of(), local.scrapeNamespaces(), "local: its own Prometheus is admitted by its pods, no namespace");
+        var set = StackSettings.parse(raw(VALID_AWS.replace("    prometheusRemoteWriteUrl:",
+                "    networkPolicy: false\n    scrapeNamespaces: [prometheus, kube-prometheus]\n    prometheusRemoteWriteUrl:"))).tempo();
+        assertFalse(set.networkPolicy());
+        assertEquals(List.of("prometheus", "kube-prometheus"), set.scrapeNamespaces());
+    }
+
+    @Test
+    void badTempoNetworkPolicySettingsAreNamedWithTheirFix() throws Exception {
+        var problems = problems(VALID_AWS.replace("    prometheusRemoteWriteUrl:",
+                "    networkPolicy: maybe\n    scrapeNamespaces: [monitoring, Kube_Prometheus]\n    prometheusRemoteWriteUrl:"));
+        var bool = only(problems, "tracing-platform:tempo.networkPolicy");
+        assertTrue(bool.message().contains("true or false"), bool.describe());
+        var ns = only(problems, "tracing-platform:tempo.scrapeNamespaces");
+        assertTrue(ns.message().contains("'Kube_Prometheus' is not a namespace name"), ns.describe());
+        assertEquals("pulumi config set --stack dev --path 'tracing-platform:tempo.scrapeNamespaces' '[\"monitoring\"]'", ns.fix());
+        assertEquals("stacks/Pulumi.dev.yaml", ns.file());
+        assertTrue(ns.location().known(), "the problem points at the line: " + ns.describe());
+        var notAList = only(problems(VALID_AWS.replace("    prometheusRemoteWriteUrl:",
+                "    scrapeNamespaces: monitoring\n    prometheusRemoteWriteUrl:")), "tracing-platform:tempo.scrapeNamespaces");
+        assertTrue(notAList.message().contains("must be a list of strings"), notAList.describe());
     }
 
     @Test

@@ -141,6 +141,16 @@ class KubernetesRealTest {
         add(failures, Checks.judge("kube.pod-admission.missing-serviceaccount", PROGRAM, version(), stack,
                 id(deployment) + " serviceAccountName: no-such-service-account", REJECT, r3.ok(), r3.status() + " " + r3.message()));
 
+        // Every stack renders NetworkPolicies (Grafana's, Tempo's entry points). k8s.NetworkPolicies leaves out a namespace
+        // peer with no names (else the rule would admit everybody); the server refuses what it would otherwise render.
+        JsonNode policy = objects.stream().filter(o -> o.path("kind").asText().equals("NetworkPolicy")).findFirst().orElseThrow();
+        var emptyIn = policy.deepCopy();
+        ((ObjectNode) emptyIn.path("spec").path("ingress").get(0)).withArray("from").addObject().putObject("namespaceSelector")
+                .putArray("matchExpressions").addObject().put("key", "kubernetes.io/metadata.name").put("operator", "In").putArray("values");
+        var r5 = api.apply(Yaml.toYaml(emptyIn), true);
+        add(failures, Checks.judge("kube.apply.networkpolicy-empty-namespace-list", PROGRAM, version(), stack,
+                id(policy) + " + from namespaceSelector In []", REJECT, r5.ok(), r5.status() + " " + r5.message()));
+
         var noConfigMap = deployment.deepCopy();
         var volumes = ((ObjectNode) noConfigMap.path("spec").path("template").path("spec")).withArray("volumes");
         volumes.addObject().put("name", "missing").putObject("configMap").put("name", "no-such-configmap");

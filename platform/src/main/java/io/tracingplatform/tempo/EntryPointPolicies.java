@@ -1,0 +1,89 @@
+package io.tracingplatform.tempo;
+
+import io.tracingplatform.k8s.Labels;
+import io.tracingplatform.k8s.NetworkPolicies;
+import io.tracingplatform.k8s.NetworkPolicies.Peer;
+import io.tracingplatform.k8s.NetworkPolicies.Rule;
+import io.tracingplatform.tempo.targets.Distributor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Who may connect to Tempo's two entry points, port by port (pure: the component turns these rules into
+ * NetworkPolicies). Without them any pod of the cluster could write spans to a distributor, or read any tenant's
+ * traces from a query-frontend, with any {@code X-Scope-OrgID}. Every port a target's container declares has a
+ * rule here (a test holds that), so a port added later is a decision, not an accident.
+ */
+public final class EntryPointPolicies {
+    private EntryPointPolicies() {}
+
+    /** Every pod of Tempo's (targets, vulture, memcached): the selector labels they all share, without a component. */
+    static Map<String, String> tempoPods() {
+        return Map.of(Labels.NAME, TempoCluster.APP, Labels.INSTANCE, TempoCluster.APP);
+    }
+
+    static Map<String, String> component(String component) {
+        return Labels.selector(TempoCluster.APP, TempoCluster.APP, component);
+    }
+
+    /** The distributors' ingress. */
+    public static List<Rule> distributor(TempoClients clients, List<String> scrapeNamespaces) {
+        var writers = pods(clients.writers());
+        // tempo-vulture writes its probe traces straight to a distributor (its OTLP gRPC port).
+        writers.add(NetworkPolicies.pods(component(TempoCluster.VULTURE)));
+        return List.of(
+                // OTLP: the only way spans enter Tempo. 4318 (OTLP/HTTP) has no platform client today; it stays open to the
+                // same senders so switching an exporter's protocol needs no policy change.
+                Rule.from(writers, Distributor.OTLP_GRPC, Distributor.OTLP_HTTP),
+                ownTraffic(),
+                metrics(clients, scrapeNamespaces));
+    }
+
+    /** The query-frontends' ingress. */
+    public static List<Rule> queryFrontend(TempoClients clients, List<String> scrapeNamespaces) {
+        var readers = pods(clients.readers());
+        // tempo-vulture reads its probe traces back through the query-frontend's HTTP API.
+        readers.add(NetworkPolicies.pods(component(TempoCluster.VULTURE)));
+        return List.of(
+                // The HTTP API (search, trace by id, metrics queries; Grafana's streaming rides on it too,
+                // stream_over_http_enabled).
+                Rule.from(readers, WorkloadSpec.HTTP),
+                // Queriers' frontend workers dial in to fetch jobs. Queriers only: this gRPC server also serves
+                // StreamingQuerier (cmd/tempo/app/modules.go, initQueryFrontend, v2.10.8), i.e. queries for any tenant.
+                Rule.from(List.of(NetworkPolicies.pods(component("querier"))), WorkloadSpec.GRPC),
+                // Memberlist: the frontend owns no ring entry and declares no gossip port, but every 2.10.8 target
+                // initialises memberlist (Common -> UsageReport -> MemberlistKV); should it gossip, members must reach
+                // it, and where nothing listens the rule opens nothing.
+                Rule.from(List.of(NetworkPolicies.pods(tempoPods())), WorkloadSpec.GOSSIP),
+                metrics(clients, scrapeNamespaces));
+    }
+
+    /**
+     * Tempo's own traffic: memberlist gossip of the rings (dskit's TCP transport, so TCP covers it) and the gRPC port.
+     * Every Tempo pod, not only those labelled ring members: which targets start memberlist is Tempo's business (its
+     * module dependencies), and a member that cannot gossip with the distributors splits the ring view. No 2.10.8
+     * target dials a distributor's gRPC port (initDistributor registers no service on it); it stays open to Tempo's
+     * own pods only.
+     */
+    static Rule ownTraffic() {
+        return Rule.from(List.of(NetworkPolicies.pods(tempoPods())), WorkloadSpec.GOSSIP, WorkloadSpec.GRPC);
+    }
+
+    /**
+     * Metrics (/metrics on the HTTP port) for the cluster's Prometheus. On the query-frontend the same port serves the
+     * HTTP API: a scraper there could also query, so keep scrapeNamespaces to the monitoring stack's namespaces. With
+     * no namespace and no scraper pod the rule admits nobody (it is left out, never turned into "from anywhere").
+     */
+    static Rule metrics(TempoClients clients, List<String> scrapeNamespaces) {
+        var peers = pods(clients.scrapers());
+        peers.add(NetworkPolicies.namespaces(scrapeNamespaces));
+        return Rule.from(peers, WorkloadSpec.HTTP);
+    }
+
+    private static List<Peer> pods(List<Map<String, String>> selectors) {
+        var out = new ArrayList<Peer>();
+        for (var s : selectors) out.add(NetworkPolicies.pods(s));
+        return out;
+    }
+}

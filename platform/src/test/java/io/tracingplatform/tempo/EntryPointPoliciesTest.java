@@ -1,0 +1,189 @@
+package io.tracingplatform.tempo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tracingplatform.App;
+import io.tracingplatform.Plans;
+import io.tracingplatform.TempProject;
+import io.tracingplatform.collector.GatewayPlan;
+import io.tracingplatform.config.StackFiles;
+import io.tracingplatform.k8s.Labels;
+import io.tracingplatform.k8s.NetworkPolicies;
+import io.tracingplatform.k8s.NetworkPolicyEvaluator;
+import io.tracingplatform.k8s.NetworkPolicyEvaluator.Pod;
+import io.tracingplatform.offline.OfflineEngine;
+import io.tracingplatform.tempo.targets.Distributor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Tempo's entry points on every stack, judged by the NetworkPolicy evaluator on the offline plan: who may write to a
+ * distributor, who may read from a query-frontend, and that Tempo's own traffic (ring gossip, gRPC) still flows.
+ */
+class EntryPointPoliciesTest {
+    static final int OTLP = Distributor.OTLP_GRPC;
+    static final int HTTP = WorkloadSpec.HTTP;
+    static final int GRPC = WorkloadSpec.GRPC;
+    static final int GOSSIP = WorkloadSpec.GOSSIP;
+    static final List<Integer> DISTRIBUTOR_PORTS = List.of(OTLP, Distributor.OTLP_HTTP, HTTP, GRPC, GOSSIP);
+
+    @TempDir Path dir;
+
+    static List<String> stacks() {
+        return Plans.STACKS;
+    }
+
+    static NetworkPolicyEvaluator evaluator(String stack) {
+        return NetworkPolicyEvaluator.of(Plans.of(stack));
+    }
+
+    static String ns(String stack) {
+        return Plans.inputs(stack).settings().kubernetes().namespace();
+    }
+
+    static void allowed(NetworkPolicyEvaluator e, Pod from, Pod to, int port) {
+        assertTrue(e.allows(from, to, port), "expected allowed: " + e.explain(from, to, port));
+    }
+
+    static void denied(NetworkPolicyEvaluator e, Pod from, Pod to, int port) {
+        assertFalse(e.allows(from, to, port), "expected denied: " + e.explain(from, to, port));
+    }
+
+    @ParameterizedTest
+    @MethodSource("stacks")
+    void onlyTheGatewayTheSamplerAndVultureWriteToTheDistributor(String stack) {
+        var e = evaluator(stack);
+        var distributor = e.pod("distributor");
+        // The sampler runs only where a tenant samples (prod); its pods carry these labels wherever it runs.
+        var sampler = NetworkPolicyEvaluator.podIn(ns(stack), Labels.selector(GatewayPlan.GATEWAY, GatewayPlan.GATEWAY, "sampler"));
+        for (var writer : List.of(e.pod(GatewayPlan.GATEWAY), sampler, e.pod(TempoCluster.VULTURE))) {
+            allowed(e, writer, distributor, OTLP);
+        }
+        if (stack.equals("prod")) allowed(e, e.pod(GatewayPlan.SAMPLER), distributor, OTLP);
+        for (int port : DISTRIBUTOR_PORTS) {
+            denied(e, NetworkPolicyEvaluator.stranger(ns(stack)), distributor, port);
+            denied(e, NetworkPolicyEvaluator.stranger("payments"), distributor, port);
+        }
+        denied(e, e.pod("grafana"), distributor, OTLP);
+        // A team's pod copying the gateway's labels is still in its own namespace.
+        denied(e, NetworkPolicyEvaluator.podIn("payments", e.pod(GatewayPlan.GATEWAY).labels()), distributor, OTLP);
+    }
+
+    @ParameterizedTest
+    @MethodSource("stacks")
+    void onlyGrafanaAndVultureQueryTheQueryFrontendAndOnlyQueriersTakeItsJobs(String stack) {
+        var e = evaluator(stack);
+        var frontend = e.pod("query-frontend");
+        allowed(e, e.pod("grafana"), frontend, HTTP);
+        allowed(e, e.pod(TempoCluster.VULTURE), frontend, HTTP);
+        allowed(e, e.pod("querier"), frontend, GRPC);
+        for (int port : List.of(HTTP, GRPC, 80)) {
+            denied(e, NetworkPolicyEvaluator.stranger(ns(stack)), frontend, port);
+            denied(e, NetworkPolicyEvaluator.stranger("payments"), frontend, port);
+        }
+        denied(e, e.pod(GatewayPlan.GATEWAY), frontend, HTTP);
+        denied(e, e.pod("grafana"), frontend, GRPC); // its gRPC server also answers queries (StreamingQuerier)
+        denied(e, e.pod("grafana-org-sync"), frontend, HTTP);
+    }
+
+    @ParameterizedTest
+    @MethodSource("stacks")
+    void tempoPodsStillGossipWithEveryRingMemberAndReachTheGrpcPorts(String stack) {
+        var e = evaluator(stack);
+        var tempo = e.pods().stream().filter(p -> TempoCluster.APP.equals(p.labels().get(Labels.NAME))).toList();
+        var members = tempo.stream().filter(p -> p.ports().containsKey("gossip")).toList();
+        assertTrue(members.size() >= 5, "ring members: " + members);
+        for (var from : tempo) {
+            for (var to : members) allowed(e, from, to, GOSSIP);
+            allowed(e, from, e.pod("distributor"), GRPC);
+        }
+        // The querier's other partners are not behind a policy.
+        allowed(e, e.pod("querier"), e.pod("ingester"), GRPC);
+        allowed(e, e.pod("distributor"), e.pod("metrics-generator"), GRPC);
+    }
+
+    @ParameterizedTest
+    @MethodSource("stacks")
+    void metricsPortsAreScrapedFromTheMonitoringNamespaceOrTheLocalPrometheus(String stack) {
+        var e = evaluator(stack);
+        var monitoring = NetworkPolicyEvaluator.stranger("monitoring");
+        boolean local = stack.equals("local");
+        for (var target : List.of(e.pod("distributor"), e.pod("query-frontend"))) {
+            if (local) {
+                allowed(e, e.pod("prometheus"), target, HTTP);
+                denied(e, monitoring, target, HTTP);
+            } else {
+                allowed(e, monitoring, target, HTTP);
+                denied(e, monitoring, target, GRPC);
+            }
+        }
+        if (!local) denied(e, monitoring, e.pod("distributor"), OTLP);
+    }
+
+    @ParameterizedTest
+    @MethodSource("stacks")
+    void theSamplersAndGrafanasPoliciesStillHold(String stack) {
+        var e = evaluator(stack);
+        var grafana = e.pod("grafana");
+        allowed(e, NetworkPolicyEvaluator.stranger("ingress-nginx"), grafana, 3000);
+        allowed(e, e.pod("grafana-org-sync"), grafana, 3000);
+        denied(e, NetworkPolicyEvaluator.stranger(ns(stack)), grafana, 3000);
+        if (stack.equals("prod")) {
+            var sampler = e.pod(GatewayPlan.SAMPLER);
+            allowed(e, e.pod(GatewayPlan.GATEWAY), sampler, OTLP);
+            denied(e, NetworkPolicyEvaluator.stranger(ns(stack)), sampler, OTLP);
+            allowed(e, NetworkPolicyEvaluator.stranger(ns(stack)), sampler, GatewayPlan.METRICS);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("stacks")
+    void everyPortTheEntryPointsServeHasARule(String stack) {
+        var inputs = Plans.inputs(stack);
+        var plan = TempoPlan.of(inputs.settings(), inputs.tenants(), io.tracingplatform.storage.StoragePlan.of(inputs.settings(), inputs.tenants()));
+        var clients = new TempoClients(List.of(Map.of("a", "writer")), List.of(Map.of("a", "reader")), List.of());
+        var rules = Map.of("distributor", EntryPointPolicies.distributor(clients, List.of("monitoring")),
+                "query-frontend", EntryPointPolicies.queryFrontend(clients, List.of("monitoring")));
+        for (var w : plan.workloads()) {
+            if (!rules.containsKey(w.target())) continue;
+            var ruled = new TreeSet<Integer>();
+            rules.get(w.target()).forEach(r -> ruled.addAll(r.ports()));
+            assertTrue(ruled.containsAll(w.ports().values()), w.name() + " serves " + w.ports() + "; rules cover " + ruled);
+            assertTrue(rules.get(w.target()).stream().noneMatch(NetworkPolicies.Rule::fromAnywhere), w.name() + ": no rule from anywhere");
+        }
+    }
+
+    @Test
+    void switchedOffThereAreNoTempoPoliciesAndNoScrapeNamespaceAdmitsNobody() throws Exception {
+        var project = new TempProject(dir, true);
+        Path file = project.root.resolve("stacks/Pulumi.dev.yaml");
+        String text = Files.readString(file);
+        String block = "  tracing-platform:tempo:\n";
+        assertTrue(text.contains(block), "fixture: " + file);
+
+        Files.writeString(file, text.replace(block, block + "    networkPolicy: false\n"));
+        var off = NetworkPolicyEvaluator.of(OfflineEngine.plan(App.load(project.layout, StackFiles.read(project.layout, "dev"))));
+        assertEquals(List.of(), off.selecting(off.pod("distributor")));
+        allowed(off, NetworkPolicyEvaluator.stranger("payments"), off.pod("distributor"), OTLP);
+        allowed(off, NetworkPolicyEvaluator.stranger("payments"), off.pod("query-frontend"), HTTP);
+        denied(off, NetworkPolicyEvaluator.stranger("payments"), off.pod("grafana"), 3000); // Grafana's has its own switch
+
+        Files.writeString(file, text.replace(block, block + "    scrapeNamespaces: []\n"));
+        var none = NetworkPolicyEvaluator.of(OfflineEngine.plan(App.load(project.layout, StackFiles.read(project.layout, "dev"))));
+        for (var target : List.of(none.pod("distributor"), none.pod("query-frontend"))) {
+            // Empty: the metrics rule is left out, never rendered as a rule without peers (which would admit everybody).
+            denied(none, NetworkPolicyEvaluator.stranger("monitoring"), target, HTTP);
+            denied(none, NetworkPolicyEvaluator.stranger("payments"), target, HTTP);
+        }
+        allowed(none, none.pod("grafana"), none.pod("query-frontend"), HTTP);
+    }
+}
