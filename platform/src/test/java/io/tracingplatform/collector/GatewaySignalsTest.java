@@ -59,14 +59,7 @@ class GatewaySignalsTest {
         }
     }
 
-    static final String MINIMAL_LOCAL = """
-            config:
-              tracing-platform:release: "2026.11"
-              tracing-platform:cloud: local
-              tracing-platform:clusterName: tracing-local
-              tracing-platform:tempo: {prometheusRemoteWriteUrl: "http://prometheus:9090/api/v1/write"}
-              tracing-platform:grafana: {lokiUrl: "http://loki:3100", prometheusUrl: "http://prometheus:9090"}
-            """;
+    static final String MINIMAL_LOCAL = io.tracingplatform.config.StackSettingsTest.MINIMAL_LOCAL;
 
     static StackSettings parse(String yaml) throws Exception {
         var doc = LocatedYaml.parse(yaml.getBytes(StandardCharsets.UTF_8), "stacks/Pulumi.local.yaml");

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class StackSettingsTest {
+public class StackSettingsTest {
     static final String VALID_AWS = """
             config:
               tracing-platform:release: "2026.11"
@@ -34,6 +34,16 @@ class StackSettingsTest {
               tracing-platform:grafana:
                 lokiUrl: http://loki-gateway.logging.svc
                 prometheusUrl: http://mimir-query-frontend.metrics.svc:8080/prometheus
+            """;
+
+    /** A local stack with only the required keys. */
+    public static final String MINIMAL_LOCAL = """
+            config:
+              tracing-platform:release: "2026.11"
+              tracing-platform:cloud: local
+              tracing-platform:clusterName: tracing-local
+              tracing-platform:tempo: {prometheusRemoteWriteUrl: "http://prometheus:9090/api/v1/write"}
+              tracing-platform:grafana: {lokiUrl: "http://loki:3100", prometheusUrl: "http://mimir:8080/prometheus"}
             """;
 
     static RawConfig raw(String yaml) throws Exception {
@@ -67,14 +77,7 @@ class StackSettingsTest {
 
     @Test
     void defaultsApplyWhenOptionalKeysAreAbsent() throws Exception {
-        var s = StackSettings.parse(raw("""
-                config:
-                  tracing-platform:release: "2026.11"
-                  tracing-platform:cloud: local
-                  tracing-platform:clusterName: tracing-local
-                  tracing-platform:tempo: {prometheusRemoteWriteUrl: "http://prometheus:9090/api/v1/write"}
-                  tracing-platform:grafana: {lokiUrl: "http://loki:3100", prometheusUrl: "http://mimir:8080/prometheus"}
-                """));
+        var s = StackSettings.parse(raw(MINIMAL_LOCAL));
         assertEquals(KubernetesSettings.DEFAULT_NAMESPACE, s.kubernetes().namespace());
         assertTrue(s.kubernetes().context().isEmpty());
         assertTrue(s.aws().isEmpty());
@@ -227,14 +230,7 @@ class StackSettingsTest {
         var aws = StackSettings.parse(raw(VALID_AWS)).tempo();
         assertTrue(aws.networkPolicy());
         assertEquals(List.of("monitoring"), aws.scrapeNamespaces());
-        var local = StackSettings.parse(raw("""
-                config:
-                  tracing-platform:release: "2026.11"
-                  tracing-platform:cloud: local
-                  tracing-platform:clusterName: tracing-local
-                  tracing-platform:tempo: {prometheusRemoteWriteUrl: "http://prometheus:9090/api/v1/write"}
-                  tracing-platform:grafana: {lokiUrl: "http://loki:3100", prometheusUrl: "http://mimir:8080/prometheus"}
-                """)).tempo();
+        var local = StackSettings.parse(raw(MINIMAL_LOCAL)).tempo();
         assertTrue(local.networkPolicy());
         assertEquals(List.of(), local.scrapeNamespaces(), "local: its own Prometheus is admitted by its pods, no namespace");
         var set = StackSettings.parse(raw(VALID_AWS.replace("    prometheusRemoteWriteUrl:",
