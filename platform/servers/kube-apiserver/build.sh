@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the real kube-apiserver (k8s.io/kubernetes, pinned in go.mod) for tests.
 #   usage: build.sh VERSION OUTDIR      e.g. build.sh v1.34.4 /tmp/servers
-#   result: OUTDIR/bin/kube-apiserver
+#   result: OUTDIR/bin/kube-apiserver and OUTDIR/bin/kube-controller-manager
 # VERSION must equal the k8s.io/kubernetes version in go.mod (exit 2 if not).
 # Uses the default Go caches (GOMODCACHE, GOCACHE) and only the module proxy.
 set -euo pipefail
@@ -51,3 +51,13 @@ if ! (cd "$HERE" && CGO_ENABLED=0 GOFLAGS="${GOFLAGS:-} -mod=readonly" \
 fi
 mv -f "$OUTDIR/bin/$PROGRAM.tmp" "$OUTDIR/bin/$PROGRAM"
 "$OUTDIR/bin/$PROGRAM" --version >&2
+# The controller manager of the same release (controller-manager/main.go): the engine checks run its garbage
+# collector, which completes the provider's foreground deletions.
+echo "$PROGRAM: building kube-controller-manager $VERSION" >&2
+if ! (cd "$HERE" && CGO_ENABLED=0 GOFLAGS="${GOFLAGS:-} -mod=readonly" \
+        go build -trimpath -ldflags "$LDFLAGS" -o "$OUTDIR/bin/kube-controller-manager" ./controller-manager) >"$LOG" 2>&1; then
+  echo "kube-controller-manager $VERSION: build FAILED; last 30 lines of the log:" >&2
+  tail -n 30 "$LOG" >&2
+  exit 1
+fi
+"$OUTDIR/bin/kube-controller-manager" --version >&2

@@ -93,7 +93,9 @@ class EngineRealTest {
 
         try (var etcd = Etcd.start(WORK);
              var api = KubeApi.start(Servers.bin("kube-apiserver", KubernetesRealTest.version(), "kube-apiserver"),
-                     etcd.url, "/registry-engine", WORK.resolve("kube"))) {
+                     etcd.url, "/registry-engine", WORK.resolve("kube"));
+             var gc = api.garbageCollector(Servers.bin("kube-apiserver", KubernetesRealTest.version(), "kube-controller-manager"),
+                     WORK.resolve("kube"))) {
             var crdProblems = api.installCrds(Servers.home("crds", Servers.pin("crds")).resolve("crds"));
             assertEquals(List.of(), crdProblems, "CRDs");
             // Teams own their namespaces; the platform writes into them.

@@ -107,6 +107,21 @@ final class KubeApi implements AutoCloseable {
         }
     }
 
+    /**
+     * The real kube-controller-manager on this server with its garbage collector alone: it completes foreground
+     * deletions (the Kubernetes provider deletes with propagationPolicy Foreground, so without a collector a deleted
+     * object keeps its foregroundDeletion finalizer and never disappears). No other controller runs.
+     */
+    Proc garbageCollector(Path controllerManagerBin, Path dir) throws IOException {
+        Path config = kubeconfig(dir.resolve("controller-manager.kubeconfig"), "controller-manager");
+        var proc = Proc.start("kube-controller-manager", List.of(controllerManagerBin.toString(),
+                "--kubeconfig=" + config.toAbsolutePath(), "--controllers=garbagecollector", "--leader-elect=false",
+                "--secure-port=0"), Map.of(), dir);
+        // Logged once its informers have synced (garbagecollector.go, "Proceeding to collect garbage").
+        proc.await("the garbage collector", Duration.ofSeconds(120), () -> proc.log().contains("Proceeding to collect garbage"));
+        return proc;
+    }
+
     /** A kubeconfig for clients of this server (the token of system:masters), its one context named {@code context}. */
     Path kubeconfig(Path file, String context) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
