@@ -16,45 +16,47 @@ public final class CollectorConfig {
     /** A pipeline: receivers, processors in order, exporters. */
     public record Pipeline(List<String> receivers, List<String> processors, List<String> exporters) {}
 
-    final Map<String, Map<String, Object>> extensions = new TreeMap<>();
-    final Map<String, Map<String, Object>> receivers = new TreeMap<>();
-    final Map<String, Map<String, Object>> processors = new TreeMap<>();
-    final Map<String, Map<String, Object>> connectors = new TreeMap<>();
-    final Map<String, Map<String, Object>> exporters = new TreeMap<>();
+    /** The component sections of a config, each with the word its errors use. */
+    public enum Section {
+        EXTENSIONS("extension"), RECEIVERS("receiver"), PROCESSORS("processor"), CONNECTORS("connector"), EXPORTERS("exporter");
+
+        final String kind;
+
+        Section(String kind) {
+            this.kind = kind;
+        }
+
+        /** Its key in the document ("receivers"). */
+        public String key() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private final Map<Section, Map<String, Map<String, Object>>> sections = new java.util.EnumMap<>(Section.class);
     final Map<String, Pipeline> pipelines = new TreeMap<>();
     final List<String> serviceExtensions = new ArrayList<>();
     Map<String, Object> telemetry = Map.of();
 
-    private static void put(Map<String, Map<String, Object>> section, String kind, String id, Map<String, Object> settings) {
-        var existing = section.putIfAbsent(id, settings);
+    public CollectorConfig() {
+        for (Section s : Section.values()) sections.put(s, new TreeMap<>());
+    }
+
+    /**
+     * Adds a component (an extension is also enabled in service.extensions). The same id with the same settings again
+     * is a no-op; with different settings an error.
+     */
+    public CollectorConfig add(Section section, String id, Map<String, Object> settings) {
+        var existing = sections.get(section).putIfAbsent(id, settings);
         if (existing != null && !existing.equals(settings)) {
-            throw new IllegalStateException(kind + " '" + id + "' added twice with different settings");
+            throw new IllegalStateException(section.kind + " '" + id + "' added twice with different settings");
         }
-    }
-
-    public CollectorConfig extension(String id, Map<String, Object> settings) {
-        put(extensions, "extension", id, settings);
-        if (!serviceExtensions.contains(id)) serviceExtensions.add(id);
+        if (section == Section.EXTENSIONS && !serviceExtensions.contains(id)) serviceExtensions.add(id);
         return this;
     }
 
-    public CollectorConfig receiver(String id, Map<String, Object> settings) {
-        put(receivers, "receiver", id, settings);
-        return this;
-    }
-
-    public CollectorConfig processor(String id, Map<String, Object> settings) {
-        put(processors, "processor", id, settings);
-        return this;
-    }
-
-    public CollectorConfig connector(String id, Map<String, Object> settings) {
-        put(connectors, "connector", id, settings);
-        return this;
-    }
-
-    public CollectorConfig exporter(String id, Map<String, Object> settings) {
-        put(exporters, "exporter", id, settings);
+    /** Sets a component's settings whatever they were (a routing table that grows as concerns add routes). */
+    CollectorConfig replace(Section section, String id, Map<String, Object> settings) {
+        sections.get(section).put(id, settings);
         return this;
     }
 
@@ -100,25 +102,18 @@ public final class CollectorConfig {
         return pipelines;
     }
 
-    public Map<String, Map<String, Object>> section(String kind) {
-        return switch (kind) {
-            case "extensions" -> extensions;
-            case "receivers" -> receivers;
-            case "processors" -> processors;
-            case "connectors" -> connectors;
-            case "exporters" -> exporters;
-            default -> throw new IllegalArgumentException(kind);
-        };
+    public Map<String, Map<String, Object>> section(Section section) {
+        return sections.get(section);
     }
 
     /** The document the collector reads. */
     public Map<String, Object> toMap() {
         var doc = new LinkedHashMap<String, Object>();
-        if (!extensions.isEmpty()) doc.put("extensions", extensions);
-        doc.put("receivers", receivers);
-        if (!processors.isEmpty()) doc.put("processors", processors);
-        if (!connectors.isEmpty()) doc.put("connectors", connectors);
-        doc.put("exporters", exporters);
+        for (Section s : Section.values()) {
+            var m = sections.get(s);
+            // receivers and exporters always (the collector requires them); the others only when used
+            if (!m.isEmpty() || s == Section.RECEIVERS || s == Section.EXPORTERS) doc.put(s.key(), m);
+        }
         var service = new LinkedHashMap<String, Object>();
         if (!serviceExtensions.isEmpty()) service.put("extensions", List.copyOf(serviceExtensions));
         var p = new TreeMap<String, Object>();

@@ -1,5 +1,11 @@
 package io.tracingplatform.collector;
 
+import static io.tracingplatform.collector.CollectorConfig.Section.CONNECTORS;
+import static io.tracingplatform.collector.CollectorConfig.Section.EXPORTERS;
+import static io.tracingplatform.collector.CollectorConfig.Section.EXTENSIONS;
+import static io.tracingplatform.collector.CollectorConfig.Section.PROCESSORS;
+import static io.tracingplatform.collector.CollectorConfig.Section.RECEIVERS;
+
 import io.tracingplatform.config.ModelNumbers;
 import io.tracingplatform.config.Sampling;
 import io.tracingplatform.config.StackSettings;
@@ -117,9 +123,9 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
             String in = "traces/sample";
             // The sampler authenticates its sender too: without NetworkPolicy enforcement any pod could otherwise
             // write any tenant's traces here. Only the gateway's credential is in its htpasswd.
-            sm.extension("basicauth/gateway", Map.of("htpasswd", Map.of("file", SAMPLER_HTPASSWD_PATH)));
+            sm.add(EXTENSIONS, "basicauth/gateway", Map.of("htpasswd", Map.of("file", SAMPLER_HTPASSWD_PATH)));
             // The gateway sends requests of up to MAX_REQUEST_BYTES; gRPC's default receive limit is 4 MiB.
-            sm.receiver("otlp", Map.of("protocols", Map.of("grpc", Map.of("endpoint", "0.0.0.0:" + OTLP_GRPC,
+            sm.add(RECEIVERS, "otlp", Map.of("protocols", Map.of("grpc", Map.of("endpoint", "0.0.0.0:" + OTLP_GRPC,
                     "auth", Map.of("authenticator", "basicauth/gateway"),
                     "max_recv_msg_size_mib", 2 * MAX_REQUEST_BYTES / (1024 * 1024)))));
             sm.addReceiver(in, "otlp");
@@ -148,12 +154,12 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
 
     /** OTLP gRPC and HTTP on all interfaces, every request authenticated. */
     static void authenticatedOtlpReceiver(CollectorConfig c, String pipeline) {
-        c.extension("basicauth/tenants", Map.of("htpasswd", Map.of("file", HTPASSWD_PATH)));
+        c.add(EXTENSIONS, "basicauth/tenants", Map.of("htpasswd", Map.of("file", HTPASSWD_PATH)));
         var auth = Map.of("authenticator", "basicauth/tenants");
         // Long-lived gRPC connections pin a client to one gateway pod: closing them after a while lets clients
         // spread over pods added by the autoscaler (configgrpc KeepaliveServerParameters).
         var keepalive = Map.of("server_parameters", Map.of("max_connection_age", "5m", "max_connection_age_grace", "30s"));
-        c.receiver("otlp", Map.of("protocols", Map.of(
+        c.add(RECEIVERS, "otlp", Map.of("protocols", Map.of(
                 "grpc", Map.of("endpoint", "0.0.0.0:" + OTLP_GRPC, "auth", auth, "keepalive", keepalive),
                 "http", Map.of("endpoint", "0.0.0.0:" + OTLP_HTTP, "auth", auth))));
         c.addReceiver(pipeline, "otlp");
@@ -167,7 +173,7 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
      * statement refuses the request rather than passing data with an unstripped name on.
      */
     static void tenantFromAuth(CollectorConfig c, String pipeline) {
-        c.processor("resource/tenant", Map.of("attributes", List.of(Map.of(
+        c.add(PROCESSORS, "resource/tenant", Map.of("attributes", List.of(Map.of(
                 "key", TENANT_ATTRIBUTE, "from_context", "auth.username", "action", "upsert"))));
         c.appendProcessor(pipeline, "resource/tenant");
         // OTTL replace_pattern(target, regex, replacement), the same at contrib 0.140.1 and 0.159.0 (ottlfuncs);
@@ -178,7 +184,7 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
         var strip = List.of(Map.of("context", "resource",
                 "statements", List.of("replace_pattern(" + attribute + ", \"" + GENERATION_SUFFIX.replace("\\", "\\\\")
                         + "\", \"\")")));
-        c.processor("transform/tenant", Map.of("error_mode", "propagate", "trace_statements", strip,
+        c.add(PROCESSORS, "transform/tenant", Map.of("error_mode", "propagate", "trace_statements", strip,
                 "log_statements", strip, "metric_statements", strip));
         c.appendProcessor(pipeline, "transform/tenant");
     }
@@ -189,13 +195,13 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
      * and Prometheus keep record and point attributes) can see another tenant's id.
      */
     static void stripClientTenant(CollectorConfig c, String pipeline) {
-        c.processor("attributes/strip-tenant", Map.of("actions", List.of(Map.of("key", TENANT_ATTRIBUTE, "action", "delete"))));
+        c.add(PROCESSORS, "attributes/strip-tenant", Map.of("actions", List.of(Map.of("key", TENANT_ATTRIBUTE, "action", "delete"))));
         c.appendProcessor(pipeline, "attributes/strip-tenant");
     }
 
     /** Where the data comes from, unless the team said so itself: insert never overwrites a team's value. */
     static void platformLabels(CollectorConfig c, String pipeline, String environment, String cluster) {
-        c.processor("resource/platform", Map.of("attributes", List.of(
+        c.add(PROCESSORS, "resource/platform", Map.of("attributes", List.of(
                 Map.of("key", "deployment.environment.name", "value", environment, "action", "insert"),
                 Map.of("key", "k8s.cluster.name", "value", cluster, "action", "insert"))));
         c.appendProcessor(pipeline, "resource/platform");
@@ -224,10 +230,10 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
 
     @SuppressWarnings("unchecked")
     private static void addRoutes(CollectorConfig c, String router, List<Map<String, Object>> routes) {
-        var existing = c.connectors.get(router);
+        var existing = c.section(CONNECTORS).get(router);
         var table = new ArrayList<Map<String, Object>>(existing == null ? List.of() : (List<Map<String, Object>>) existing.get("table"));
         for (var r : routes) if (!table.contains(r)) table.add(r);
-        c.connectors.put(router, Map.of("table", table));
+        c.replace(CONNECTORS, router, Map.of("table", table));
     }
 
     /**
@@ -238,7 +244,7 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
      */
     static void exportToTempo(CollectorConfig c, String pipeline, String tenant, String endpoint, long queueBytes) {
         persistentQueue(c);
-        c.exporter("otlp/tenant-" + tenant, Map.of(
+        c.add(EXPORTERS, "otlp/tenant-" + tenant, Map.of(
                 "endpoint", endpoint,
                 "balancer_name", "round_robin",
                 "tls", Map.of("insecure", true),
@@ -268,7 +274,7 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
         routeByTenant(c, intake, "routing/" + signal, tenants, id -> signal + "/tenant-" + id);
         for (String id : tenants) {
             String exporter = "otlphttp/" + signal + "-" + id;
-            c.exporter(exporter, Map.of(
+            c.add(EXPORTERS, exporter, Map.of(
                     "endpoint", endpoint,
                     "headers", Map.of("X-Scope-OrgID", id),
                     "sending_queue", Map.of("enabled", false),
@@ -342,7 +348,7 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
 
     /** fsync on every write: a span the collector acknowledged is on disk, not in the page cache, when a node dies. */
     static void persistentQueue(CollectorConfig c) {
-        c.extension("file_storage/queue", Map.of("directory", QUEUE_DIR, "create_directory", true, "fsync", true,
+        c.add(EXTENSIONS, "file_storage/queue", Map.of("directory", QUEUE_DIR, "create_directory", true, "fsync", true,
                 "compaction", Map.of("on_start", true, "directory", QUEUE_DIR)));
     }
 
@@ -365,7 +371,7 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
         perSampler.put("headers", Map.of("authorization", "${env:" + SAMPLER_AUTHORIZATION_ENV + "}"));
         perSampler.put("sending_queue", Map.of("enabled", false));
         perSampler.put("retry_on_failure", Map.of("enabled", false));
-        c.exporter("loadbalancing/sampler", Map.of(
+        c.add(EXPORTERS, "loadbalancing/sampler", Map.of(
                 "routing_key", "traceID",
                 "protocol", Map.of("otlp", perSampler),
                 "retry_on_failure", Map.of("enabled", true, "initial_interval", "5s", "max_interval", "30s", "max_elapsed_time", "1h"),
@@ -390,7 +396,7 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
             if (s.keepPercent() > 0) policies.add(forTenant(t.id(), "percent", Map.of("type", "probabilistic",
                     "probabilistic", Map.of("sampling_percentage", ModelNumbers.whole(s.keepPercent())))));
         }
-        c.processor("tail_sampling", Map.of("decision_wait", "10s", "num_traces", 100000,
+        c.add(PROCESSORS, "tail_sampling", Map.of("decision_wait", "10s", "num_traces", 100000,
                 "expected_new_traces_per_sec", 1000, "policies", policies));
         c.appendProcessor(pipeline, "tail_sampling");
     }
@@ -404,7 +410,7 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
     }
 
     static void healthCheck(CollectorConfig c) {
-        c.extension("health_check", Map.of("endpoint", "0.0.0.0:" + HEALTH));
+        c.add(EXTENSIONS, "health_check", Map.of("endpoint", "0.0.0.0:" + HEALTH));
     }
 
     /** The collector's own metrics, scraped by a ServiceMonitor. */
@@ -417,20 +423,20 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
 
     /** Profiling and debug pages: local only, and only on localhost (kubectl port-forward). */
     static void debugExtensions(CollectorConfig c) {
-        c.extension("pprof", Map.of("endpoint", "localhost:1777"));
-        c.extension("zpages", Map.of("endpoint", "localhost:55679"));
+        c.add(EXTENSIONS, "pprof", Map.of("endpoint", "localhost:1777"));
+        c.add(EXTENSIONS, "zpages", Map.of("endpoint", "localhost:55679"));
     }
 
     /** memory_limiter first in every pipeline, so overload is refused before any work is done. */
     static void memoryLimiterFirst(CollectorConfig c) {
-        c.processor("memory_limiter", Map.of("check_interval", "1s", "limit_percentage", 80, "spike_limit_percentage", 20));
+        c.add(PROCESSORS, "memory_limiter", Map.of("check_interval", "1s", "limit_percentage", 80, "spike_limit_percentage", 20));
         for (String p : c.pipelines().keySet()) c.prependProcessor(p, "memory_limiter");
     }
 
     static Map<String, List<String>> componentTypes(CollectorConfig c) {
         var types = new java.util.TreeMap<String, List<String>>();
-        for (String kind : List.of("extensions", "receivers", "processors", "connectors", "exporters")) {
-            types.put(kind, c.section(kind).keySet().stream().map(CollectorConfig::type).distinct().sorted().toList());
+        for (var section : CollectorConfig.Section.values()) {
+            types.put(section.key(), c.section(section).keySet().stream().map(CollectorConfig::type).distinct().sorted().toList());
         }
         return types;
     }
