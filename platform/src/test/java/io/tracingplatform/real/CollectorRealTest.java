@@ -35,6 +35,19 @@ class CollectorRealTest {
     static final Map<String, String> POD_ENV = Map.of(io.tracingplatform.collector.GatewayPlan.SAMPLER_AUTHORIZATION_ENV,
             io.tracingplatform.collector.GatewayCredentials.samplerAuthorization("real-suite-seed"));
 
+    /**
+     * A collector on a rendered config with its Laptop overlay (and any further overlays), with a pod's environment,
+     * healthy before it returns.
+     */
+    static Proc startCollector(String name, Path bin, Path config, Laptop.CollectorRun laptop, Path work, Path... overlays) {
+        var cmd = new java.util.ArrayList<>(List.of(bin.toString(), "--config=file:" + config.toAbsolutePath(),
+                "--config=file:" + laptop.overlay().toAbsolutePath()));
+        for (Path o : overlays) cmd.add("--config=file:" + o.toAbsolutePath());
+        var p = Proc.start(name, cmd, POD_ENV, work);
+        p.awaitHttp200("http://127.0.0.1:" + laptop.healthPort() + "/", java.time.Duration.ofSeconds(60));
+        return p;
+    }
+
     static Stream<Arguments> configs() {
         var args = new ArrayList<Arguments>();
         for (String stack : Plans.STACKS) {

@@ -3,11 +3,9 @@ package io.tracingplatform.real;
 import io.tracingplatform.Plans;
 import io.tracingplatform.collector.CredentialWindow;
 import io.tracingplatform.collector.GatewayCredentials;
-import io.tracingplatform.collector.GatewayPlan;
 import io.tracingplatform.tenants.Tenant;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +21,7 @@ import java.util.concurrent.Future;
  */
 public final class GatewayFsyncBench {
     static final String STACK = "prod";
-    static final String SEED = "bench-seed";
+    static final String SEED = "real-suite-seed"; // the seed of CollectorRealTest.POD_ENV
     static final int CLIENTS = 8;
 
     public static void main(String[] args) throws Exception {
@@ -53,15 +51,9 @@ public final class GatewayFsyncBench {
             try (var sink = new OtlpSink(sinkPort)) {
                 var laptop = Laptop.collector(rendered, work, GatewayCredentials.htpasswd(SEED, ids,
                         CredentialWindow.of(gw, inputs.today())), "127.0.0.1:" + sinkPort);
-                var cmd = new ArrayList<>(List.of(bin.toString(), "--config=file:" + config.toAbsolutePath(),
-                        "--config=file:" + laptop.overlay().toAbsolutePath()));
-                if (!fsync) {
-                    Path off = Files.writeString(work.resolve("fsync-off.yaml"), "extensions:\n  file_storage/queue:\n    fsync: false\n");
-                    cmd.add("--config=file:" + off.toAbsolutePath());
-                }
-                try (var p = Proc.start("gateway", cmd, Map.of(GatewayPlan.SAMPLER_AUTHORIZATION_ENV,
-                        GatewayCredentials.samplerAuthorization(SEED)), work)) {
-                    p.awaitHttp200("http://127.0.0.1:" + laptop.healthPort() + "/", Duration.ofSeconds(60));
+                Path[] overlays = fsync ? new Path[0] : new Path[] {Files.writeString(work.resolve("fsync-off.yaml"),
+                        "extensions:\n  file_storage/queue:\n    fsync: false\n")};
+                try (var p = CollectorRealTest.startCollector("gateway", bin, config, laptop, work, overlays)) {
                     send(laptop, user, password, body, requests / 10); // warm-up
                     long t0 = System.nanoTime();
                     int ok = send(laptop, user, password, body, requests);

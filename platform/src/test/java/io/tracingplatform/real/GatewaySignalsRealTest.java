@@ -89,10 +89,7 @@ class GatewaySignalsRealTest {
                 io.tracingplatform.collector.CredentialWindow.of(gw, inputs.today())), null,
                 Map.of(gw.logsEndpoint().orElseThrow(), "http://127.0.0.1:" + logsPort + "/otlp",
                         gw.metricsEndpoint().orElseThrow(), "http://127.0.0.1:" + prometheusPort + "/api/v1/otlp"));
-        gateway = Proc.start("gateway-signals", List.of(bin.toString(), "--config=file:" + config.toAbsolutePath(),
-                "--config=file:" + laptop.overlay().toAbsolutePath()),
-                Map.of(io.tracingplatform.collector.GatewayPlan.SAMPLER_AUTHORIZATION_ENV, GatewayCredentials.samplerAuthorization(SEED)), WORK);
-        gateway.awaitHttp200("http://127.0.0.1:" + laptop.healthPort() + "/", Duration.ofSeconds(60));
+        gateway = CollectorRealTest.startCollector("gateway-signals", bin, config, laptop, WORK);
     }
 
     @AfterAll

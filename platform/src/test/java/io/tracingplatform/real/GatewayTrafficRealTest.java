@@ -84,11 +84,7 @@ class GatewayTrafficRealTest {
 
     Proc startGateway(String name) {
         // The pod's environment: its password at the sampler comes from the otel-sampler-auth Secret.
-        var p = Proc.start(name, List.of(bin.toString(), "--config=file:" + config.toAbsolutePath(),
-                "--config=file:" + laptop.overlay().toAbsolutePath()),
-                Map.of(io.tracingplatform.collector.GatewayPlan.SAMPLER_AUTHORIZATION_ENV, GatewayCredentials.samplerAuthorization(SEED)), WORK);
-        p.awaitHttp200("http://127.0.0.1:" + laptop.healthPort() + "/", Duration.ofSeconds(60));
-        return p;
+        return CollectorRealTest.startCollector(name, bin, config, laptop, WORK);
     }
 
     @AfterAll
