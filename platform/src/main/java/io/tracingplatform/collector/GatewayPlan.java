@@ -52,6 +52,8 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
     /** The gateway's environment variable holding its Authorization header for the sampler (from the same Secret). */
     public static final String SAMPLER_AUTHORIZATION_ENV = "SAMPLER_AUTHORIZATION";
     public static final String QUEUE_DIR = "/var/lib/otelcol/queue";
+    /** Where exporters renamed by a release send what their queues held under the old id (OtlpTypes). */
+    public static final String DRAIN_PIPELINE = "traces/drain";
     public static final int OTLP_GRPC = 4317;
     public static final int OTLP_HTTP = 4318;
     public static final int METRICS = 8888;
@@ -95,6 +97,7 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
         // QUEUE_SHARE_OF_VOLUME of it, so one throttled tenant retrying for an hour can fill only its own share.
         // (App.load has checked that each budget holds a request: checkQueueRoom.)
         long queue = queueBudget(volume, gatewayQueues(tenants.size(), sampling.size()));
+        var types = OtlpTypes.of(settings.release());
 
         var gw = new CollectorConfig();
         String intake = "traces/intake";
@@ -103,21 +106,22 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
         stripClientTenant(gw, intake);
         platformLabels(gw, intake, settings.environment(), settings.clusterName());
         routeByTenant(gw, intake, "routing/tenants", direct, id -> tenantPipeline(id));
-        for (String id : direct) exportToTempo(gw, tenantPipeline(id), id, tempo, queue);
+        for (String id : direct) exportToTempo(gw, tenantPipeline(id), id, tempo, queue, types);
+        drainPipeline(gw, "routing/tenants");
         if (!sampling.isEmpty()) {
             routeToSampler(gw, intake, "routing/tenants", sampling.stream().map(Tenant::id).toList(),
                     SAMPLER + "." + ns + ".svc.cluster.local", queue);
         }
         var ids = tenants.stream().map(Tenant::id).toList();
-        settings.gateway().logsEndpoint().ifPresent(url -> passThrough(gw, "logs", url, settings, ids));
-        settings.gateway().metricsEndpoint().ifPresent(url -> passThrough(gw, "metrics", url, settings, ids));
+        settings.gateway().logsEndpoint().ifPresent(url -> passThrough(gw, "logs", url, settings, ids, types));
+        settings.gateway().metricsEndpoint().ifPresent(url -> passThrough(gw, "metrics", url, settings, ids, types));
         healthCheck(gw);
         selfTelemetry(gw);
         if (local) debugExtensions(gw);
         memoryLimiterFirst(gw);
 
         Optional<String> samplerYaml = Optional.empty();
-        var types = componentTypes(gw);
+        var used = componentTypes(gw);
         if (!sampling.isEmpty()) {
             var sm = new CollectorConfig();
             String in = "traces/sample";
@@ -133,19 +137,20 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
             var sampled = sampling.stream().map(Tenant::id).toList();
             routeByTenant(sm, in, "routing/tenants", sampled, id -> tenantPipeline(id));
             long samplerQueue = queueBudget(volume, sampled.size());
-            for (String id : sampled) exportToTempo(sm, tenantPipeline(id), id, tempo, samplerQueue);
+            for (String id : sampled) exportToTempo(sm, tenantPipeline(id), id, tempo, samplerQueue, types);
+            drainPipeline(sm, "routing/tenants");
             healthCheck(sm);
             selfTelemetry(sm);
             memoryLimiterFirst(sm);
             samplerYaml = Optional.of(Yaml.toYaml(sm.toMap()));
             componentTypes(sm).forEach((k, v) -> {
-                var merged = new java.util.TreeSet<>(types.getOrDefault(k, List.of()));
+                var merged = new java.util.TreeSet<>(used.getOrDefault(k, List.of()));
                 merged.addAll(v);
-                types.put(k, List.copyOf(merged));
+                used.put(k, List.copyOf(merged));
             });
         }
         return new GatewayPlan(Yaml.toYaml(gw.toMap()), samplerYaml, ids,
-                sampling.stream().map(Tenant::id).toList(), types, CredentialWindow.of(settings.gateway(), today));
+                sampling.stream().map(Tenant::id).toList(), used, CredentialWindow.of(settings.gateway(), today));
     }
 
     static String tenantPipeline(String id) {
@@ -242,16 +247,57 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
      * (core docs/rfcs/batching-migration.md); the queue's own batcher (exporterhelper sending_queue.batch) works on
      * what is already on disk, so an acknowledged span is a persisted span.
      */
-    static void exportToTempo(CollectorConfig c, String pipeline, String tenant, String endpoint, long queueBytes) {
+    static void exportToTempo(CollectorConfig c, String pipeline, String tenant, String endpoint, long queueBytes, OtlpTypes types) {
         persistentQueue(c);
-        c.add(EXPORTERS, "otlp/tenant-" + tenant, Map.of(
+        c.add(EXPORTERS, types.grpc() + "/tenant-" + tenant, tempoExporter(tenant, endpoint, queueBytes));
+        c.addExporter(pipeline, types.grpc() + "/tenant-" + tenant);
+        if (types.drainRenamed()) {
+            // The same exporter under its pre-rename id, so it opens the queue file that id wrote (see OtlpTypes).
+            c.add(EXPORTERS, "otlp/tenant-" + tenant, tempoExporter(tenant, endpoint, queueBytes));
+            c.addExporter(DRAIN_PIPELINE, "otlp/tenant-" + tenant);
+        }
+    }
+
+    private static Map<String, Object> tempoExporter(String tenant, String endpoint, long queueBytes) {
+        return Map.of(
                 "endpoint", endpoint,
                 "balancer_name", "round_robin",
                 "tls", Map.of("insecure", true),
                 "headers", Map.of("X-Scope-OrgID", tenant),
                 "retry_on_failure", Map.of("enabled", true, "initial_interval", "5s", "max_interval", "30s", "max_elapsed_time", "1h"),
-                "sending_queue", sendingQueue(queueBytes)));
-        c.addExporter(pipeline, "otlp/tenant-" + tenant);
+                "sending_queue", sendingQueue(queueBytes));
+    }
+
+    /**
+     * The pipeline of the pre-rename exporters. Its only receiver is the tenant router, which has no route to it: it
+     * takes no data (routingconnector sends only to the pipelines of a matching route, and sets no default), so its
+     * exporters only send what their persistent queues held when the collector started.
+     */
+    static void drainPipeline(CollectorConfig c, String router) {
+        if (c.pipelines().containsKey(DRAIN_PIPELINE)) c.addReceiver(DRAIN_PIPELINE, router);
+    }
+
+    /**
+     * The OTLP exporter types of the release's collector. Collector 0.144 renamed otlp to otlp_grpc and otlphttp to
+     * otlp_http, keeping the old names as deprecated aliases of the same factories (opentelemetry-collector v0.159.0
+     * exporter/otlpexporter and otlphttpexporter, internal/metadata/generated_status.go: Type, DeprecatedType); a
+     * release uses the new names once it lists them (catalog rule otelcol-0.144-otlp-exporters-renamed). A persistent
+     * queue's file is named after its exporter's id (exporterhelper internal/queue/persistent_queue.go: GetClient(kind,
+     * ownerID, signal); the alias keeps the configured id, service/internal/builders/exporter.go), so a renamed
+     * exporter starts on an empty queue. While the release still lists the old type, each queued exporter keeps its
+     * old id in the drain pipeline and sends what that queue held.
+     *
+     * @param grpc the OTLP/gRPC exporter type
+     * @param http the OTLP/HTTP exporter type
+     * @param drainRenamed whether each queued exporter's pre-rename id drains its queue
+     */
+    record OtlpTypes(String grpc, String http, boolean drainRenamed) {
+        static OtlpTypes of(io.tracingplatform.release.Release release) {
+            var listed = release.collectorComponents();
+            boolean renamed = listed.contains("exporter/otlp_grpc");
+            return new OtlpTypes(renamed ? "otlp_grpc" : "otlp", listed.contains("exporter/otlp_http") ? "otlp_http" : "otlphttp",
+                    renamed && listed.contains("exporter/otlp"));
+        }
     }
 
     /**
@@ -265,7 +311,8 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
      * receiver answers 503 for a retryable export error). That keeps the traces' persistent-queue arithmetic as it
      * is (no per-tenant budget for these signals on the volume or in memory) and loses nothing it acknowledged.
      */
-    static void passThrough(CollectorConfig c, String signal, String endpoint, StackSettings settings, List<String> tenants) {
+    static void passThrough(CollectorConfig c, String signal, String endpoint, StackSettings settings, List<String> tenants,
+                            OtlpTypes types) {
         String intake = signal + "/intake";
         authenticatedOtlpReceiver(c, intake);
         tenantFromAuth(c, intake);
@@ -273,7 +320,8 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
         platformLabels(c, intake, settings.environment(), settings.clusterName());
         routeByTenant(c, intake, "routing/" + signal, tenants, id -> signal + "/tenant-" + id);
         for (String id : tenants) {
-            String exporter = "otlphttp/" + signal + "-" + id;
+            // No queue, so nothing to drain when the type is renamed.
+            String exporter = types.http() + "/" + signal + "-" + id;
             c.add(EXPORTERS, exporter, Map.of(
                     "endpoint", endpoint,
                     "headers", Map.of("X-Scope-OrgID", id),

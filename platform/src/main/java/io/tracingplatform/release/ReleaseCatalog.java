@@ -34,6 +34,12 @@ public final class ReleaseCatalog {
             map.put(release.name(), release);
         }
         this.releases = map;
+        for (var rule : this.rules) {
+            if (rule.handledIn() != null && !map.containsKey(rule.handledIn())) {
+                throw new IllegalStateException("rule " + rule.id() + " is handled in release '" + rule.handledIn()
+                        + "', which the catalog does not list");
+            }
+        }
     }
 
     private record CatalogFile(List<Release> releases, List<UpgradeRule> rules) {}
@@ -74,15 +80,22 @@ public final class ReleaseCatalog {
         return rules;
     }
 
-    /** The rules an upgrade from one release to another crosses: from < since <= to, for the rule's component. */
+    /**
+     * The rules an upgrade from one release to another crosses: from < since <= to for the rule's component; for a
+     * rule a later platform release handles, from < handledIn <= to instead (the upgrade that makes the change; one
+     * that only crosses {@code since} keeps the old, still accepted form).
+     */
     public List<UpgradeRule> crossing(Release from, Release to) {
-        return rules.stream().filter(r -> Versions.compare(from.version(r.component()), r.since()) < 0
-                && Versions.compare(r.since(), to.version(r.component())) <= 0).toList();
+        return rules.stream().filter(r -> r.handledIn() != null
+                ? from.name().compareTo(r.handledIn()) < 0 && r.handledIn().compareTo(to.name()) <= 0
+                : Versions.compare(from.version(r.component()), r.since()) < 0
+                        && Versions.compare(r.since(), to.version(r.component())) <= 0).toList();
     }
 
-    /** The rules in force at a release: since <= its version of the rule's component. */
+    /** The rules in force at a release: since <= its version of the rule's component, and at or past handledIn. */
     public List<UpgradeRule> inForce(Release release) {
-        return rules.stream().filter(r -> Versions.compare(r.since(), release.version(r.component())) <= 0).toList();
+        return rules.stream().filter(r -> Versions.compare(r.since(), release.version(r.component())) <= 0
+                && (r.handledIn() == null || r.handledIn().compareTo(release.name()) <= 0)).toList();
     }
 
     public Release latest() {

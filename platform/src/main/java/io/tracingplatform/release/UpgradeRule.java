@@ -13,9 +13,11 @@ import java.util.List;
  * @param change what breaks
  * @param action what an upgrade needs
  * @param checks machine checks on the generated configs; all pass means the program handles it
+ * @param handledIn the first platform release whose configs handle the change, when that is later than the first
+ *     release past {@code since} (a deprecation: releases between keep the old, still accepted form); null otherwise
  */
 public record UpgradeRule(String id, String component, String since, String source, String change, String action,
-                          List<Check> checks) {
+                          List<Check> checks, String handledIn) {
     public UpgradeRule {
         checks = checks == null ? List.of() : List.copyOf(checks);
     }
@@ -24,7 +26,8 @@ public record UpgradeRule(String id, String component, String since, String sour
      * One check. Kinds: {@code config-equals}, {@code config-not-equals}, {@code config-absent} (a dotted
      * {@code path} in the YAML of ConfigMap {@code configMap}, data key {@code key}), {@code
      * collector-components-absent} ("kind/type" {@code components} used by no collector config), {@code
-     * tenant-ids-match} (every tenant id matches {@code pattern}).
+     * collector-components-draining-only} (the {@code components} appear only as exporters of a collector's drain
+     * pipeline, which takes no data), {@code tenant-ids-match} (every tenant id matches {@code pattern}).
      */
     public record Check(String kind, String configMap, String key, String path, String value, List<String> components,
                         String pattern) {}

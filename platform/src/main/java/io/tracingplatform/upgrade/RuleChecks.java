@@ -43,6 +43,11 @@ public final class RuleChecks {
                         if (used.contains(c)) out.add("a collector config uses " + c);
                     }
                 }
+                case "collector-components-draining-only" -> {
+                    for (String c : check.components()) {
+                        for (String use : collectorUses(plan, c)) out.add("a collector config uses " + c + " " + use);
+                    }
+                }
                 case "tenant-ids-match" -> {
                     var pattern = Pattern.compile(check.pattern());
                     for (String id : tenantIds) {
@@ -75,17 +80,50 @@ public final class RuleChecks {
     /** "kind/type" of every component every collector config in the plan uses ("otlp/tempo-a" counts as otlp). */
     static List<String> collectorComponents(Plan plan) {
         var out = new ArrayList<String>();
-        for (var r : plan.ofType("kubernetes:core/v1:ConfigMap")) {
-            if (!(r.inputs().get("data") instanceof Map<?, ?> data) || data.get("collector.yaml") == null) continue;
-            JsonNode doc;
-            try {
-                doc = Yaml.YAML.readTree(String.valueOf(data.get("collector.yaml")));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        for (JsonNode doc : collectorConfigs(plan)) {
             for (String section : List.of("receivers", "processors", "exporters", "extensions", "connectors")) {
                 String kind = section.substring(0, section.length() - 1);
                 doc.path(section).fieldNames().forEachRemaining(n -> out.add(kind + "/" + n.split("/")[0]));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Where a component type ("exporter/otlp") is used other than as an exporter of the drain pipeline only: "as
+     * receiver/otlp", "as otlp/tenant-a in pipeline traces/tenant-a" (the drain pipeline takes no data, GatewayPlan).
+     */
+    static List<String> collectorUses(Plan plan, String component) {
+        String kind = component.substring(0, component.indexOf('/'));
+        String type = component.substring(component.indexOf('/') + 1);
+        var out = new ArrayList<String>();
+        for (JsonNode doc : collectorConfigs(plan)) {
+            doc.path(kind + "s").fieldNames().forEachRemaining(id -> {
+                if (!id.split("/")[0].equals(type)) return;
+                if (!kind.equals("exporter")) {
+                    out.add("as " + id);
+                    return;
+                }
+                doc.path("service").path("pipelines").fields().forEachRemaining(p -> {
+                    for (JsonNode e : p.getValue().path("exporters")) {
+                        if (e.asText().equals(id) && !p.getKey().equals(io.tracingplatform.collector.GatewayPlan.DRAIN_PIPELINE)) {
+                            out.add("as " + id + " in pipeline " + p.getKey());
+                        }
+                    }
+                });
+            });
+        }
+        return out;
+    }
+
+    private static List<JsonNode> collectorConfigs(Plan plan) {
+        var out = new ArrayList<JsonNode>();
+        for (var r : plan.ofType("kubernetes:core/v1:ConfigMap")) {
+            if (!(r.inputs().get("data") instanceof Map<?, ?> data) || data.get("collector.yaml") == null) continue;
+            try {
+                out.add(Yaml.YAML.readTree(String.valueOf(data.get("collector.yaml"))));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
         return out;

@@ -39,6 +39,27 @@ public final class Servers {
 
     private static final Properties PINS = readPins();
 
+    /** A builder manifest line: module, version, and the kind/type(s) it provides (a trailing comment, space-separated). */
+    public static final java.util.regex.Pattern GOMOD =
+            java.util.regex.Pattern.compile("^\\s*- gomod: (\\S+) (v\\S+)(?:\\s*#\\s*(\\S+(?: \\S+)*))?");
+
+    /**
+     * The collector components the builder manifest of an otelcol version builds, by module: the kind/type(s) each
+     * provides (otlpexporter at 0.144+ provides exporter/otlp_grpc and its deprecated alias exporter/otlp).
+     */
+    public static Map<String, List<String>> collectorModules(String version) {
+        var out = new java.util.LinkedHashMap<String, List<String>>();
+        try {
+            for (String line : Files.readAllLines(ROOT.resolve("otelcol").resolve("manifest-" + version + ".yaml"))) {
+                var m = GOMOD.matcher(line);
+                if (m.find() && m.group(3) != null) out.put(m.group(1), List.of(m.group(3).split(" ")));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
     private static Properties readPins() {
         var props = new Properties();
         try (Reader r = Files.newBufferedReader(ROOT.resolve("versions.properties"))) {

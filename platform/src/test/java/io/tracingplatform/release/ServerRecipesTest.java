@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class ServerRecipesTest {
     static final Path SERVERS = Path.of("platform", "servers");
-    static final Pattern GOMOD = Pattern.compile("^\\s*- gomod: (\\S+) (v\\S+)(?:\\s*#\\s*(\\S+))?");
+    static final Pattern GOMOD = io.tracingplatform.real.Servers.GOMOD;
 
     @Test
     void everyReleaseHasABuilderManifestWithExactlyItsComponents() throws IOException {
@@ -28,13 +29,17 @@ class ServerRecipesTest {
             Path manifest = SERVERS.resolve("otelcol").resolve("manifest-" + version + ".yaml");
             assertTrue(Files.exists(manifest), "release " + release.name() + " pins otelcol-contrib " + version
                     + " but " + manifest + " does not exist: add a builder manifest for it");
-            var components = new TreeSet<String>();
-            for (String line : Files.readAllLines(manifest)) {
-                var m = GOMOD.matcher(line);
-                if (m.find() && m.group(3) != null) components.add(m.group(3));
+            // Every listed component is built, and every module built provides one the release lists (releases with the
+            // same collector share a manifest; a module can provide two names, the 0.144+ one and its deprecated alias).
+            var listed = new TreeSet<>(release.collectorComponents());
+            var provided = new TreeSet<String>();
+            for (var module : io.tracingplatform.real.Servers.collectorModules(version).entrySet()) {
+                provided.addAll(module.getValue());
+                assertTrue(module.getValue().stream().anyMatch(listed::contains), manifest + ": " + module.getKey() + " provides "
+                        + module.getValue() + ", none of which release " + release.name() + " lists");
             }
-            assertEquals(new TreeSet<>(release.collectorComponents()), components, manifest
-                    + ": the components (trailing '# kind/type' of each gomod line) must be the release's collectorComponents");
+            assertTrue(provided.containsAll(listed), manifest + ": release " + release.name() + " lists "
+                    + listed + " but the gomod lines' trailing '# kind/type' comments provide only " + provided);
             assertTrue(Files.readString(manifest).contains("version: " + version), manifest + ": dist.version must be " + version);
         }
     }

@@ -97,6 +97,43 @@ class UpgradePlanTest {
         assertEquals("upgrade", report("local", "2026.08", "2026.11").direction());
     }
 
+    /**
+     * The otlp -> otlp_grpc rename is a platform release's change, not the collector version's: the upgrade into 2026.12
+     * crosses the rule (both releases run 0.159.0), an upgrade within the old names does not, and the rule holds only
+     * from 2026.12 on.
+     */
+    @Test
+    void theExporterRenameIsCrossedByTheUpgradeThatMakesIt() {
+        String rule = "otelcol-0.144-otlp-exporters-renamed";
+        var into = report("staging", "2026.11", "2026.12");
+        assertEquals(List.of(rule), into.rules().stream().map(UpgradePlanner.RuleResult::id).toList());
+        assertTrue(into.rules().get(0).handled(), into.rules().toString());
+        assertEquals(List.of(), into.blockers());
+        assertTrue(report("prod", "2026.08", "2026.12").rules().stream().anyMatch(r -> r.id().equals(rule)));
+        assertFalse(report("prod", "2026.08", "2026.11").rules().stream().anyMatch(r -> r.id().equals(rule)));
+        assertFalse(CATALOG.inForce(CATALOG.find("2026.11").orElseThrow()).stream().anyMatch(r -> r.id().equals(rule)),
+                "2026.11 keeps the deprecated names: the rule is not in force there");
+        var back = report("staging", "2026.12", "2026.11");
+        assertEquals(List.of(rule), back.rules().stream().map(UpgradePlanner.RuleResult::id).toList(), "the rollback crosses it too");
+    }
+
+    /** The rule's check fails when an old-name exporter takes data, i.e. anywhere but the drain pipeline. */
+    @Test
+    void anOldNameExporterOutsideTheDrainPipelineFailsTheRenameRule() {
+        var rule = CATALOG.rules().stream().filter(r -> r.id().equals("otelcol-0.144-otlp-exporters-renamed")).findFirst().orElseThrow();
+        var good = plan("staging", "2026.12");
+        assertEquals(List.of(), RuleChecks.failures(rule, good, tenants("staging")));
+        var tenant = tenants("staging").get(0);
+        var live = withConfig(good, "otel-gateway", "collector.yaml",
+                yaml -> yaml.replace("- otlp_grpc/tenant-" + tenant + "\n", "- otlp/tenant-" + tenant + "\n"));
+        assertEquals(List.of("a collector config uses exporter/otlp as otlp/tenant-" + tenant + " in pipeline traces/tenant-" + tenant),
+                RuleChecks.failures(rule, live, tenants("staging")));
+        assertEquals(List.of(), RuleChecks.failures(rule, plan("staging", "2026.11"), tenants("staging")).stream()
+                .filter(f -> !f.contains("exporter/otlp")).toList(), "2026.11's only failures are the old names it keeps");
+        assertFalse(RuleChecks.failures(rule, plan("staging", "2026.11"), tenants("staging")).isEmpty(),
+                "the check can fail: 2026.11 uses the old names for live data");
+    }
+
     /** Data safety: no pair of consecutive catalog releases replaces a stateful resource on any stack. */
     @ParameterizedTest
     @ValueSource(strings = {"local", "dev", "staging", "prod"})
@@ -120,7 +157,7 @@ class UpgradePlanTest {
                         stack + " at " + release.name() + ": " + rule.id());
             }
         }
-        assertEquals(6, CATALOG.inForce(CATALOG.latest()).size(), "all six rules are in force at the latest release");
+        assertEquals(7, CATALOG.inForce(CATALOG.latest()).size(), "all seven rules are in force at the latest release");
     }
 
     /**
@@ -238,7 +275,7 @@ class UpgradePlanTest {
                 new ArrayList<String>() {{ json.fieldNames().forEachRemaining(this::add); }});
         var unknown = MainTest.run("upgrade", "plan", "--stack", "prod", "--to", "2027.01");
         assertEquals(2, unknown.code());
-        assertTrue(unknown.err().contains("2026.08, 2026.11"), unknown.err());
+        assertTrue(unknown.err().contains("2026.08, 2026.11, 2026.12"), unknown.err());
     }
 
     static Plan withConfig(Plan plan, String configMap, String key, java.util.function.UnaryOperator<String> edit) {
