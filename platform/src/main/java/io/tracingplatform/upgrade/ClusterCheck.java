@@ -129,7 +129,69 @@ public final class ClusterCheck {
                             "install the operator that owns it (README, cluster prerequisites) or turn its switch off in the stack"));
         }
         if (ingesters > 0) out.add(ring(client, namespace, ingesters));
+        out.addAll(drains(client, plan, namespace));
         return out;
+    }
+
+    /**
+     * The drain pipeline's exporters (GatewayPlan.DRAIN_PIPELINE: a release renamed them; their old ids send what their
+     * persistent queues held): the queue of each on every pod of its collector, from the pod's own metrics through the
+     * API server's pod proxy. A release that no longer drains them may be rolled out only when all are 0.
+     */
+    static List<Finding> drains(KubernetesClient client, Plan plan, String namespace) {
+        var out = new ArrayList<Finding>();
+        for (var r : plan.ofType("kubernetes:core/v1:ConfigMap")) {
+            if (!(r.inputs().get("data") instanceof Map<?, ?> data) || data.get("collector.yaml") == null) continue;
+            var exporters = new java.util.TreeSet<String>();
+            try {
+                Yaml.YAML.readTree(String.valueOf(data.get("collector.yaml"))).path("service").path("pipelines")
+                        .path(io.tracingplatform.collector.GatewayPlan.DRAIN_PIPELINE).path("exporters").forEach(e -> exporters.add(e.asText()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            if (exporters.isEmpty()) continue;
+            @SuppressWarnings("unchecked")
+            var labels = new TreeMap<>((Map<String, String>) UpgradePlanner.at(r.inputs(), "metadata.labels"));
+            labels.keySet().retainAll(List.of(Labels.NAME, Labels.INSTANCE, Labels.COMPONENT));
+            for (var pod : client.pods().inNamespace(namespace).withLabels(labels).list().getItems()) {
+                out.add(drain(client, namespace, pod.getMetadata().getName(), exporters));
+            }
+        }
+        return out;
+    }
+
+    static Finding drain(KubernetesClient client, String namespace, String pod, java.util.Set<String> exporters) {
+        String object = "Pod " + namespace + "/" + pod + " drain queues";
+        String path = "api/v1/namespaces/" + namespace + "/pods/" + pod + ":" + io.tracingplatform.collector.GatewayPlan.METRICS + "/proxy/metrics";
+        try {
+            var http = client.getHttpClient();
+            HttpResponse<String> response = http.sendAsync(http.newHttpRequestBuilder().uri(client.getMasterUrl().toString() + path).build(),
+                    String.class).get(20, TimeUnit.SECONDS);
+            if (response.code() != 200) {
+                return new Finding(Status.SKIPPED, "drain", object, "metrics not reachable through the API server (HTTP " + response.code() + ")",
+                        "kubectl -n " + namespace + " port-forward pod/" + pod + " 8888 and read otelcol_exporter_queue_size");
+            }
+            var pending = new TreeMap<String, Double>();
+            var sample = java.util.regex.Pattern.compile("^otelcol_exporter_queue_size\\{([^}]*)\\} (\\S+)");
+            for (String line : response.body().split("\n")) {
+                var m = sample.matcher(line);
+                if (!m.find()) continue;
+                var exporter = java.util.regex.Pattern.compile("exporter=\"([^\"]+)\"").matcher(m.group(1));
+                if (exporter.find() && exporters.contains(exporter.group(1)) && Double.parseDouble(m.group(2)) > 0) {
+                    pending.merge(exporter.group(1), Double.parseDouble(m.group(2)), Double::sum);
+                }
+            }
+            if (pending.isEmpty()) return new Finding(Status.OK, "drain", object, exporters.size() + " renamed exporters' queues empty", "");
+            return new Finding(Status.PROBLEM, "drain", object, "still draining: " + pending,
+                    "wait: these queues send what they held before the exporters were renamed; if they do not fall, Tempo refuses "
+                            + "them (runbooks/incidents.md, gateway queue). Do not roll out a release that drops exporter/otlp before they are 0");
+        } catch (KubernetesClientException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return new Finding(Status.SKIPPED, "drain", object, "not reachable: " + e.getMessage(),
+                    "kubectl -n " + namespace + " port-forward pod/" + pod + " 8888 and read otelcol_exporter_queue_size");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Finding(Status.SKIPPED, "drain", object, "interrupted", "");
+        }
     }
 
     /** The CRDs the plan's custom resources need ("kubernetes:monitoring.coreos.com/v1:ServiceMonitor" needs servicemonitors.monitoring.coreos.com). */

@@ -117,6 +117,33 @@ class ClusterCheckTest {
         return check().stream().filter(f -> f.status() != ClusterCheck.Status.OK).toList();
     }
 
+    /**
+     * After the exporter rename (release 2026.12), each gateway pod's old-id exporters must have sent what their queues
+     * held before a release may stop draining them: read from each pod's own metrics (the collector's Prometheus
+     * exposition, otelcol_exporter_queue_size by exporter) through the API server's pod proxy.
+     */
+    @Test
+    void theRenamedExportersQueuesAreReadOnEveryCollectorPod() {
+        var renamed = UpgradePlanTest.plan("staging", "2026.12");
+        var labels = Labels.selector(io.tracingplatform.collector.GatewayPlan.GATEWAY, io.tracingplatform.collector.GatewayPlan.GATEWAY, "gateway");
+        for (String pod : List.of("otel-gateway-0", "otel-gateway-1")) {
+            client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(pod).withNamespace(NS)
+                    .withLabels(labels).endMetadata().build()).create();
+        }
+        String metrics = "# TYPE otelcol_exporter_queue_size gauge\n"
+                + "otelcol_exporter_queue_size{data_type=\"traces\",exporter=\"otlp_grpc/tenant-claims\"} 5000\n"
+                + "otelcol_exporter_queue_size{data_type=\"traces\",exporter=\"otlp/tenant-claims\"} %s\n"
+                + "otelcol_exporter_queue_size{data_type=\"traces\",exporter=\"otlp/tenant-payments\"} 0\n";
+        server.expect().get().withPath("/api/v1/namespaces/" + NS + "/pods/otel-gateway-0:8888/proxy/metrics")
+                .andReturn(200, metrics.formatted("0")).always();
+        server.expect().get().withPath("/api/v1/namespaces/" + NS + "/pods/otel-gateway-1:8888/proxy/metrics")
+                .andReturn(200, metrics.formatted("1.2e+06")).always();
+        var findings = ClusterCheck.drains(client, renamed, NS);
+        assertEquals(List.of(ClusterCheck.Status.OK, ClusterCheck.Status.PROBLEM), findings.stream().map(ClusterCheck.Finding::status).toList(), findings.toString());
+        assertEquals("still draining: {otlp/tenant-claims=1200000.0}", findings.get(1).message(), "the live exporter's queue is not a drain's");
+        assertEquals(List.of(), ClusterCheck.drains(client, UpgradePlanTest.plan("staging", "2026.11"), NS), "nothing to drain before the rename");
+    }
+
     @Test
     void aHealthyClusterPasses() {
         var findings = check();
