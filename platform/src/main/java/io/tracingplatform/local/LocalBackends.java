@@ -62,7 +62,9 @@ public final class LocalBackends extends KubernetesComponent {
         new Service(Names.child(name, "metrics-service"), ServiceArgs.builder()
                 .metadata(meta(LocalBackendsPlan.METRICS_SERVICE))
                 .spec(ServiceSpecArgs.builder().clusterIP("None").publishNotReadyAddresses(true)
-                        .selector(Map.of(Labels.PART_OF, Labels.PLATFORM)).ports(ports).build())
+                        // Every platform pod of this stack carries its environment label (Labels.of); not part-of,
+                        // which Tempo's ring members set to "memberlist" for the gossip-ring Service.
+                        .selector(Map.of(Labels.ENVIRONMENT, environment)).ports(ports).build())
                 .build(), opts);
         singleBinary(p, settings.release().image("prometheus"), plan.prometheusArgs(), LocalBackendsPlan.PROMETHEUS_PORT,
                 "prometheus.yml", plan.prometheusYaml(), "/etc/prometheus", "/prometheus", "/-/ready", PROMETHEUS_UID);

@@ -110,7 +110,8 @@ public final class ClusterCheck {
                     : new Finding(Status.PROBLEM, "volume", object, phase,
                             "kubectl -n " + namespace + " describe pvc " + pvc.getMetadata().getName() + " (storage class, zone, quota)"));
         }
-        for (var pod : client.pods().inNamespace(namespace).withLabel(Labels.PART_OF, Labels.PLATFORM).list().getItems()) {
+        // Every platform pod carries the environment label; not part-of, which ring members set to "memberlist".
+        for (var pod : client.pods().inNamespace(namespace).withLabel(Labels.ENVIRONMENT).list().getItems()) {
             if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) continue;
             for (ContainerStatus cs : pod.getStatus().getContainerStatuses()) {
                 var waiting = cs.getState() == null ? null : cs.getState().getWaiting();

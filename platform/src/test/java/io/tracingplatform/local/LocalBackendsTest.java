@@ -9,6 +9,8 @@ import io.tracingplatform.yaml.Yaml;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,6 +64,42 @@ class LocalBackendsTest {
         assertTrue(Plans.of("prod").ofType("tracing-platform:local:LocalBackends").isEmpty(), "production stacks bring their own");
     }
 
+    /**
+     * Prometheus finds its targets through the metrics Service's SRV records, so that Service must select every pod
+     * that serves a metrics port: Tempo's ring members (ingesters, distributors, generators, compactors) included,
+     * whose part-of label is "memberlist", not the platform's.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theMetricsServiceSelectsEveryPodWithAMetricsPortRingMembersIncluded() {
+        var plan = Plans.of("local");
+        var service = plan.named("kubernetes:core/v1:Service", "platform-backends-metrics-service");
+        var selector = (Map<String, String>) at(service.inputs(), "spec", "selector");
+        var scraped = new java.util.TreeSet<String>();
+        var missed = new java.util.TreeSet<String>();
+        for (String type : List.of("kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet")) {
+            for (var r : plan.ofType(type)) {
+                var template = (Map<String, Object>) at(r.inputs(), "spec", "template");
+                var labels = (Map<String, String>) ((Map<String, Object>) template.get("metadata")).get("labels");
+                var containers = (List<Map<String, Object>>) ((Map<String, Object>) template.get("spec")).get("containers");
+                boolean metrics = containers.stream().flatMap(c -> ((List<Map<String, Object>>) c.getOrDefault("ports", List.of())).stream())
+                        .anyMatch(port -> LocalBackendsPlan.METRICS_PORTS.containsValue(String.valueOf(port.get("name"))));
+                if (!metrics) continue;
+                (labels.entrySet().containsAll(selector.entrySet()) ? scraped : missed).add(r.name());
+            }
+        }
+        assertEquals(java.util.Set.of(), missed, "pods with a metrics port the Service does not select (selector " + selector + ")");
+        assertTrue(scraped.stream().anyMatch(n -> n.contains("ingester")) && scraped.stream().anyMatch(n -> n.contains("distributor")),
+                "ring members are scraped: " + scraped);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Object at(Map<String, Object> map, String... path) {
+        Object at = map;
+        for (String key : path) at = ((Map<String, Object>) at).get(key);
+        return at;
+    }
+
     @Test
     void lokiIsMultiTenantKeepsTheStacksRetentionAndScrapesOnlyThePlatform() throws Exception {
         var loki = Yaml.YAML.readTree(plan().lokiYaml());
@@ -77,6 +115,6 @@ class LocalBackendsTest {
         // The headless Service behind those names selects platform pods and targets their named metrics ports.
         var service = Plans.of("local").named("kubernetes:core/v1:Service", "platform-backends-metrics-service").inputs();
         assertEquals("None", ((java.util.Map<?, ?>) service.get("spec")).get("clusterIP"));
-        assertEquals(java.util.Map.of("app.kubernetes.io/part-of", "tracing-platform"), ((java.util.Map<?, ?>) service.get("spec")).get("selector"));
+        assertEquals(java.util.Map.of("tracing-platform.io/environment", "local"), ((java.util.Map<?, ?>) service.get("spec")).get("selector"));
     }
 }

@@ -228,19 +228,31 @@ class ClusterCheckTest {
     void unboundVolumesRestartLoopsAndMissingWorkloadsAreProblems() {
         client.resource(pvc("grafana-data", "Pending")).create();
         client.resource(new PodBuilder().withNewMetadata().withName("querier-7d9f").withNamespace(NS)
-                .withLabels(Map.of(Labels.PART_OF, Labels.PLATFORM)).endMetadata()
+                .withLabels(Map.of(Labels.PART_OF, Labels.PLATFORM, Labels.ENVIRONMENT, "prod")).endMetadata()
                 .withNewSpec().addNewContainer().withName("querier").withImage("grafana/tempo:2.10.5").endContainer().endSpec()
                 .withNewStatus().withContainerStatuses(new ContainerStatusBuilder().withName("querier").withRestartCount(7)
                         .withNewState().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState().build()).endStatus()
                 .build()).create();
+        // A ring member, labelled as the plan labels the ingesters' pods (part-of memberlist, not tracing-platform).
+        var ingester = plan.resources().stream().filter(r -> r.type().equals("kubernetes:apps/v1:StatefulSet")
+                && "ingester".equals(RuleChecks.name(r))).findFirst().orElseThrow();
+        @SuppressWarnings("unchecked")
+        var ingesterLabels = (Map<String, String>) UpgradePlanner.at(ingester.inputs(), "spec.template.metadata.labels");
+        client.resource(new PodBuilder().withNewMetadata().withName("ingester-0").withNamespace(NS)
+                .withLabels(ingesterLabels).endMetadata()
+                .withNewSpec().addNewContainer().withName("ingester").withImage("grafana/tempo:2.10.5").endContainer().endSpec()
+                .withNewStatus().withContainerStatuses(new ContainerStatusBuilder().withName("ingester").withRestartCount(5)
+                        .withNewState().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState().build()).endStatus()
+                .build()).create();
         client.apps().deployments().inNamespace(NS).withName("compactor").delete();
         client.apiextensions().v1().customResourceDefinitions().withName("instrumentations.opentelemetry.io").delete();
-        var checks = problems().stream().map(f -> f.check() + " " + f.object() + ": " + f.message()).toList();
+        var checks = problems().stream().map(f -> f.check() + " " + f.object() + ": " + f.message()).sorted().toList();
         assertEquals(List.of(
-                "workload Deployment tracing/compactor: not found",
-                "volume PersistentVolumeClaim tracing/grafana-data: Pending",
+                "crd CustomResourceDefinition instrumentations.opentelemetry.io: missing",
+                "restarts Pod tracing/ingester-0/ingester: 5 restarts, CrashLoopBackOff",
                 "restarts Pod tracing/querier-7d9f/querier: 7 restarts, CrashLoopBackOff",
-                "crd CustomResourceDefinition instrumentations.opentelemetry.io: missing"), checks);
+                "volume PersistentVolumeClaim tracing/grafana-data: Pending",
+                "workload Deployment tracing/compactor: not found"), checks);
     }
 
     @Test
