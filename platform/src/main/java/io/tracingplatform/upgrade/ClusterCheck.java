@@ -169,25 +169,37 @@ public final class ClusterCheck {
             HttpResponse<String> response = http.sendAsync(http.newHttpRequestBuilder().uri(client.getMasterUrl().toString() + path).build(),
                     String.class).get(20, TimeUnit.SECONDS);
             if (response.code() != 200) {
-                return new Finding(Status.SKIPPED, "drain", object, "metrics not reachable through the API server (HTTP " + response.code() + ")",
+                // A problem, not skipped: this check gates a release, and an unread queue is not an empty one.
+                return new Finding(Status.PROBLEM, "drain", object, "metrics not reachable through the API server (HTTP " + response.code() + ")",
                         "kubectl -n " + namespace + " port-forward pod/" + pod + " 8888 and read otelcol_exporter_queue_size");
             }
+            // otelcol_exporter_queue_size{exporter="<id>",data_type=...} (exporterhelper generated_telemetry.go; the
+            // collector's Prometheus reader adds no unit or type suffix, otelconftelemetry migration v0.3.0.go).
             var pending = new TreeMap<String, Double>();
+            var seen = new java.util.TreeSet<String>();
             var sample = java.util.regex.Pattern.compile("^otelcol_exporter_queue_size\\{([^}]*)\\} (\\S+)");
             for (String line : response.body().split("\n")) {
                 var m = sample.matcher(line);
                 if (!m.find()) continue;
                 var exporter = java.util.regex.Pattern.compile("exporter=\"([^\"]+)\"").matcher(m.group(1));
-                if (exporter.find() && exporters.contains(exporter.group(1)) && Double.parseDouble(m.group(2)) > 0) {
-                    pending.merge(exporter.group(1), Double.parseDouble(m.group(2)), Double::sum);
-                }
+                if (!exporter.find() || !exporters.contains(exporter.group(1))) continue;
+                seen.add(exporter.group(1));
+                if (Double.parseDouble(m.group(2)) > 0) pending.merge(exporter.group(1), Double.parseDouble(m.group(2)), Double::sum);
+            }
+            var unseen = new java.util.TreeSet<>(exporters);
+            unseen.removeAll(seen);
+            // No series is no evidence: the pod may still run the previous release, or its telemetry level may be none.
+            if (!unseen.isEmpty()) {
+                return new Finding(Status.PROBLEM, "drain", object, "no queue metric for " + unseen,
+                        "finish the rollout (kubectl -n " + namespace + " rollout status statefulset; every pod on this release) and "
+                                + "check again; the collector's telemetry level must not be none");
             }
             if (pending.isEmpty()) return new Finding(Status.OK, "drain", object, exporters.size() + " renamed exporters' queues empty", "");
             return new Finding(Status.PROBLEM, "drain", object, "still draining: " + pending,
                     "wait: these queues send what they held before the exporters were renamed; if they do not fall, Tempo refuses "
                             + "them (runbooks/incidents.md, gateway queue). Do not roll out a release that drops exporter/otlp before they are 0");
         } catch (KubernetesClientException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            return new Finding(Status.SKIPPED, "drain", object, "not reachable: " + e.getMessage(),
+            return new Finding(Status.PROBLEM, "drain", object, "not reachable: " + e.getMessage(),
                     "kubectl -n " + namespace + " port-forward pod/" + pod + " 8888 and read otelcol_exporter_queue_size");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -138,9 +138,16 @@ class ClusterCheckTest {
                 .andReturn(200, metrics.formatted("0")).always();
         server.expect().get().withPath("/api/v1/namespaces/" + NS + "/pods/otel-gateway-1:8888/proxy/metrics")
                 .andReturn(200, metrics.formatted("1.2e+06")).always();
+        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("otel-gateway-2").withNamespace(NS)
+                .withLabels(labels).endMetadata().build()).create();
+        // A pod still on the previous release (or with telemetry off) shows none of the drain exporters: no evidence.
+        server.expect().get().withPath("/api/v1/namespaces/" + NS + "/pods/otel-gateway-2:8888/proxy/metrics")
+                .andReturn(200, "otelcol_exporter_queue_size{data_type=\"traces\",exporter=\"otlp/tenant-claims\"} 0\n").always();
         var findings = ClusterCheck.drains(client, renamed, NS);
-        assertEquals(List.of(ClusterCheck.Status.OK, ClusterCheck.Status.PROBLEM), findings.stream().map(ClusterCheck.Finding::status).toList(), findings.toString());
+        assertEquals(List.of(ClusterCheck.Status.OK, ClusterCheck.Status.PROBLEM, ClusterCheck.Status.PROBLEM),
+                findings.stream().map(ClusterCheck.Finding::status).toList(), findings.toString());
         assertEquals("still draining: {otlp/tenant-claims=1200000.0}", findings.get(1).message(), "the live exporter's queue is not a drain's");
+        assertEquals("no queue metric for [otlp/tenant-payments]", findings.get(2).message());
         assertEquals(List.of(), ClusterCheck.drains(client, UpgradePlanTest.plan("staging", "2026.11"), NS), "nothing to drain before the rename");
     }
 

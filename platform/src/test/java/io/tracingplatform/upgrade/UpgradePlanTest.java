@@ -9,6 +9,7 @@ import io.tracingplatform.PlatformInputs;
 import io.tracingplatform.Plans;
 import io.tracingplatform.Reference;
 import io.tracingplatform.cli.MainTest;
+import io.tracingplatform.collector.GatewayPlan;
 import io.tracingplatform.config.RawConfig;
 import io.tracingplatform.config.StackFiles;
 import io.tracingplatform.offline.OfflineEngine;
@@ -115,6 +116,49 @@ class UpgradePlanTest {
                 "2026.11 keeps the deprecated names: the rule is not in force there");
         var back = report("staging", "2026.12", "2026.11");
         assertEquals(List.of(rule), back.rules().stream().map(UpgradePlanner.RuleResult::id).toList(), "the rollback crosses it too");
+    }
+
+    /**
+     * A release that stops listing exporter/otlp after one that drained with it drops the drain pipeline, and with it
+     * whatever the old queues still hold: it may do so only with a rule handled in it (its action names the live drain
+     * check), so an upgrade plan shows the step. Nothing of the kind exists yet; this holds the next release to it.
+     */
+    @Test
+    void aReleaseThatStopsDrainingCarriesARuleSayingSo() {
+        var all = CATALOG.all();
+        for (int i = 0; i + 1 < all.size(); i++) {
+            var before = all.get(i).collectorComponents();
+            var after = all.get(i + 1);
+            boolean drained = before.contains("exporter/otlp") && before.contains("exporter/otlp_grpc");
+            if (!drained || after.collectorComponents().contains("exporter/otlp")) continue;
+            assertTrue(CATALOG.rules().stream().anyMatch(r -> after.name().equals(r.handledIn()) && r.action().contains("drain")),
+                    after.name() + " drops the drain pipeline of " + all.get(i).name() + ": add a rule handled in it whose action "
+                            + "requires `upgrade check`'s drain findings OK");
+        }
+    }
+
+    /** The drain pipeline takes no data: no route of any router, and no default, names it. */
+    @Test
+    void noRouteOrDefaultLeadsToTheDrainPipeline() {
+        for (String stack : Plans.STACKS) {
+            var plan = plan(stack, "2026.12");
+            for (var r : plan.ofType("kubernetes:core/v1:ConfigMap")) {
+                if (!(r.inputs().get("data") instanceof Map<?, ?> data) || data.get("collector.yaml") == null) continue;
+                String yaml = String.valueOf(data.get("collector.yaml"));
+                try {
+                    var doc = Yaml.YAML.readTree(yaml);
+                    doc.path("connectors").fields().forEachRemaining(c -> assertFalse(c.getValue().toString().contains(GatewayPlan.DRAIN_PIPELINE),
+                            stack + " " + RuleChecks.name(r) + ": connector " + c.getKey() + " names " + GatewayPlan.DRAIN_PIPELINE));
+                    var drain = doc.path("service").path("pipelines").path(GatewayPlan.DRAIN_PIPELINE);
+                    if (!drain.isMissingNode()) {
+                        assertEquals("[\"routing/tenants\"]", drain.path("receivers").toString(),
+                                stack + " " + RuleChecks.name(r) + ": the drain pipeline's only receiver is the tenant router");
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
     }
 
     /** The rule's check fails when an old-name exporter takes data, i.e. anywhere but the drain pipeline. */
