@@ -30,7 +30,8 @@ class GatewayConfigTest {
             Map.entry("processor/attributes", "attributesprocessor"), Map.entry("processor/batch", "batchprocessor"),
             Map.entry("processor/memory_limiter", "memorylimiterprocessor"), Map.entry("processor/resource", "resourceprocessor"),
             Map.entry("processor/tail_sampling", "tailsamplingprocessor"), Map.entry("processor/transform", "transformprocessor"),
-            Map.entry("connector/routing", "routingconnector"), Map.entry("exporter/loadbalancing", "loadbalancingexporter"),
+            Map.entry("connector/routing", "routingconnector"), Map.entry("connector/spanmetrics", "spanmetricsconnector"),
+            Map.entry("exporter/loadbalancing", "loadbalancingexporter"),
             Map.entry("exporter/otlp", "otlpexporter"), Map.entry("exporter/otlphttp", "otlphttpexporter"));
 
     static List<Map<String, Object>> configs(String stack) throws Exception {
