@@ -89,6 +89,7 @@ public final class App {
         var settings = StackSettings.parse(raw);
         var tenants = TenantLoader.load(layout, settings.stack(), policies(layout, settings));
         io.tracingplatform.collector.GatewayPlan.checkQueueRoom(settings, tenants);
+        io.tracingplatform.collector.GatewayPlan.checkSpanMetricsRoute(settings, tenants);
         return new PlatformInputs(settings, tenants, today);
     }
 

@@ -58,6 +58,14 @@ public final class TempProject {
                 """.formatted(id, id, namespace);
     }
 
+    /** Replaces text in a stack file of this project; the text must be there (a fixture that moved fails loudly). */
+    public void replaceInStack(String stack, String from, String to) throws IOException {
+        Path f = root.resolve("stacks/Pulumi." + stack + ".yaml");
+        String text = Files.readString(f);
+        if (!text.contains(from)) throw new AssertionError("fixture: " + f + " has no '" + from.strip() + "'");
+        Files.writeString(f, text.replace(from, to));
+    }
+
     /** Sets one key of a stack file's {@code tracing-platform:gateway} block, creating the block where it has none. */
     public static void setGateway(Path stackFile, String key, String value) throws java.io.IOException {
         String text = java.nio.file.Files.readString(stackFile);

@@ -174,6 +174,13 @@ public final class GatewayCluster extends KubernetesComponent {
             volumes.add(VolumeArgs.builder().name("auth").secret(SecretVolumeSourceArgs.builder().secretName(HTPASSWD_SECRET).build()).build());
         }
         var env = new java.util.ArrayList<EnvVarArgs>(List.of(Workloads.goMemLimit(g.memoryLimit())));
+        // The pod's own name (downward API), where the config reads it: the instance label of the span metrics the
+        // gateway computes (GatewayPlan.spanMetricsBeforeSampling).
+        if (yaml.contains("${env:" + GatewayPlan.POD_NAME_ENV + "}")) {
+            env.add(EnvVarArgs.builder().name(GatewayPlan.POD_NAME_ENV).valueFrom(EnvVarSourceArgs.builder()
+                    .fieldRef(com.pulumi.kubernetes.core.v1.inputs.ObjectFieldSelectorArgs.builder().fieldPath("metadata.name")
+                            .build()).build()).build());
+        }
         if (samplerAuth && authenticated) {
             env.add(EnvVarArgs.builder().name(GatewayPlan.SAMPLER_AUTHORIZATION_ENV).valueFrom(EnvVarSourceArgs.builder()
                     .secretKeyRef(SecretKeySelectorArgs.builder().name(SAMPLER_AUTH_SECRET).key("authorization").build()).build()).build());

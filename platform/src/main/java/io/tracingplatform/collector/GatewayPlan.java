@@ -37,11 +37,13 @@ import java.util.Optional;
  * @param samplerYaml the sampling tier's config, when a tenant samples
  * @param tenants tenant ids the gateway accepts
  * @param samplingTenants those whose traces go through the sampling tier
+ * @param spanMetricsTenants those whose span metrics the gateway computes before sampling (TenantEnvironment
+ *     spanMetricsAtGateway); Tempo's metrics-generator does not compute them again
  * @param componentTypes every component type the configs use, by kind (checked against the release's list)
  * @param credentials the credential generations the gateway's htpasswd holds (a rotation window)
  */
 public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List<String> tenants,
-                          List<String> samplingTenants, Map<String, List<String>> componentTypes,
+                          List<String> samplingTenants, List<String> spanMetricsTenants, Map<String, List<String>> componentTypes,
                           CredentialWindow credentials) {
     public static final String GATEWAY = "otel-gateway";
     public static final String SAMPLER = "otel-sampler";
@@ -54,6 +56,11 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
     public static final String QUEUE_DIR = "/var/lib/otelcol/queue";
     /** Where exporters renamed by a release send what their queues held under the old id (OtlpTypes). */
     public static final String DRAIN_PIPELINE = "traces/drain";
+    /** The gateway pod's name (Kubernetes downward API, metadata.name): the instance of the span metrics it computes. */
+    public static final String POD_NAME_ENV = "POD_NAME";
+    /** The traces pipeline that feeds the span metrics connector, and the metrics pipeline it feeds. */
+    static final String SPAN_METRICS_FEED = "traces/spanmetrics";
+    static final String SPAN_METRICS_OUT = "metrics/spanmetrics";
     public static final int OTLP_GRPC = 4317;
     public static final int OTLP_HTTP = 4318;
     public static final int METRICS = 8888;
@@ -93,6 +100,8 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
         long volume = ModelNumbers.bytes(settings.gateway().queueVolumeSize());
         var sampling = tenants.stream().filter(t -> t.settings().sampling().enabled()).toList();
         var direct = tenants.stream().filter(t -> !t.settings().sampling().enabled()).map(Tenant::id).toList();
+        var spanMetrics = sampling.stream().filter(t -> t.settings().spanMetricsAtGateway()).map(Tenant::id).toList();
+        checkSpanMetricsRoute(settings, tenants);
         // Every persistent queue of a pod shares its one volume: each exporter gets an equal byte budget, together
         // QUEUE_SHARE_OF_VOLUME of it, so one throttled tenant retrying for an hour can fill only its own share.
         // (App.load has checked that each budget holds a request: checkQueueRoom.)
@@ -109,12 +118,13 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
         for (String id : direct) exportToTempo(gw, tenantPipeline(id), id, tempo, queue, types);
         drainPipeline(gw, "routing/tenants");
         if (!sampling.isEmpty()) {
-            routeToSampler(gw, intake, "routing/tenants", sampling.stream().map(Tenant::id).toList(),
+            routeToSampler(gw, intake, "routing/tenants", sampling.stream().map(Tenant::id).toList(), spanMetrics,
                     SAMPLER + "." + ns + ".svc.cluster.local", queue);
         }
         var ids = tenants.stream().map(Tenant::id).toList();
         settings.gateway().logsEndpoint().ifPresent(url -> passThrough(gw, "logs", url, settings, ids, types));
         settings.gateway().metricsEndpoint().ifPresent(url -> passThrough(gw, "metrics", url, settings, ids, types));
+        if (!spanMetrics.isEmpty()) spanMetricsBeforeSampling(gw, "routing/tenants", "routing/metrics");
         healthCheck(gw);
         selfTelemetry(gw);
         if (local) debugExtensions(gw);
@@ -149,8 +159,8 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
                 used.put(k, List.copyOf(merged));
             });
         }
-        return new GatewayPlan(Yaml.toYaml(gw.toMap()), samplerYaml, ids,
-                sampling.stream().map(Tenant::id).toList(), used, CredentialWindow.of(settings.gateway(), today));
+        return new GatewayPlan(Yaml.toYaml(gw.toMap()), samplerYaml, ids, sampling.stream().map(Tenant::id).toList(),
+                spanMetrics, used, CredentialWindow.of(settings.gateway(), today));
     }
 
     static String tenantPipeline(String id) {
@@ -332,6 +342,115 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
     }
 
     /**
+     * Span metrics of the sampling tenants, computed at the gateway from every span, before the sampling tier drops
+     * most traces: contrib's spanmetrics connector, fed by the tenant router, into the per-tenant metrics routing of
+     * {@link #passThrough}, so each tenant's series go to the metrics backend under its own X-Scope-OrgID. Tempo's
+     * metrics-generator stops computing span-metrics for these tenants (TempoPlan.overrides), so nothing is counted
+     * twice. Service graphs stay with the generator, after sampling: contrib's servicegraph connector is in the
+     * distribution manifest, but the module proxy refuses servicegraphconnector v0.140.1 (403, "not available"), so
+     * the 0.140.1 collector cannot be built with it.
+     *
+     * <p>The series are shaped like the generator's, so Grafana's Tempo data source and this platform's queries
+     * (DataSources tracesToMetrics) work unchanged:
+     * <ul>
+     *   <li>names: the connector emits {@code <namespace>.calls} and {@code <namespace>.duration} (spanmetricsconnector
+     *       connector.go buildMetrics); renamed to {@code traces.spanmetrics.calls.total} and, unit dropped,
+     *       {@code traces.spanmetrics.latency}, which an OTLP receiver that escapes names to underscores stores as
+     *       {@code traces_spanmetrics_calls_total} and {@code traces_spanmetrics_latency_bucket/_sum/_count} whether or
+     *       not it adds type and unit suffixes (Prometheus's default UnderscoreEscapingWithSuffixes: otlptranslator
+     *       metric_namer.go normalizeName appends {@code total} once, dropping one already there);</li>
+     *   <li>labels: {@code span.name, span.kind, status.code} become span_name, span_kind, status_code with the
+     *       generator's values (SPAN_KIND_SERVER, STATUS_CODE_ERROR: traceutil, connector.go buildAttributes);
+     *       {@code service.name} is renamed {@code service}, the generator's label; {@code tenant} carries the tenant,
+     *       as the generator's inject_tenant_id_as (TempoPlan), so one Prometheus keeps two tenants' services apart;</li>
+     *   <li>buckets: the generator's default histogram_buckets (0.002 s doubling to 16.384 s), in seconds; flushed
+     *       every 15s and dropped after 15m unseen, as the generator's registry collection_interval and
+     *       stale_duration;</li>
+     *   <li>no exemplars: most would point at traces the sampling tier drops.</li>
+     * </ul>
+     *
+     * <p>Several gateway pods count the same service, each its own cumulative counter: the series must not collide,
+     * or Prometheus interleaves two counters into one. Each pod sets the resource's {@code service.instance.id} to
+     * its pod name, which an OTLP receiver turns into the {@code instance} label (as the generator's
+     * enable_instance_label does for its own replicas); the app's own instance id is dropped before counting, so a
+     * service is one series per gateway pod, not per app pod. At 0.159 the connector adds a per-process random
+     * {@code collector.instance.id} dimension by default (feature gate includeCollectorInstanceID, beta there):
+     * excluded, the pod name already tells the pods apart and survives restarts.
+     *
+     * <p>The connector's output keeps the span's resource attributes, among them {@code tracing.tenant} that the
+     * metrics router reads: the default at 0.140.1, and {@code add_resource_attributes} keeps it so where the
+     * feature gate excludeResourceMetrics is on (spanmetricsconnector connector.go buildMetrics).
+     */
+    static void spanMetricsBeforeSampling(CollectorConfig c, String traceRouter, String metricsRouter) {
+        c.addReceiver(SPAN_METRICS_FEED, traceRouter);
+        // Only what identifies a service and its tenant: the resource is the connector's key (createResourceKey).
+        // error_mode ignore: the feed must never refuse a team's traces (the router would return the error to the
+        // client, which retries, and the sampling tier would get those spans twice).
+        c.add(PROCESSORS, "transform/spanmetrics-resource", Map.of("error_mode", "ignore", "trace_statements", List.of(
+                Map.of("context", "resource", "statements", List.of("keep_keys(attributes, [\"service.name\", "
+                        + "\"service.namespace\", \"" + TENANT_ATTRIBUTE + "\", \"deployment.environment.name\", \"k8s.cluster.name\"])")))));
+        c.appendProcessor(SPAN_METRICS_FEED, "transform/spanmetrics-resource");
+        var buckets = new ArrayList<String>();
+        for (int ms = 2; ms <= 16384; ms *= 2) buckets.add(ms + "ms");
+        var connector = new LinkedHashMap<String, Object>();
+        connector.put("namespace", "traces.spanmetrics");
+        connector.put("aggregation_temporality", "AGGREGATION_TEMPORALITY_CUMULATIVE");
+        connector.put("histogram", Map.of("unit", "s", "explicit", Map.of("buckets", buckets)));
+        connector.put("exemplars", Map.of("enabled", false));
+        connector.put("metrics_flush_interval", "15s");
+        connector.put("metrics_expiration", "15m");
+        connector.put("add_resource_attributes", true);
+        connector.put("exclude_dimensions", List.of("collector.instance.id"));
+        c.add(CONNECTORS, "spanmetrics", connector);
+        c.addExporter(SPAN_METRICS_FEED, "spanmetrics");
+
+        c.addReceiver(SPAN_METRICS_OUT, "spanmetrics");
+        c.add(PROCESSORS, "transform/spanmetrics-names", Map.of("error_mode", "propagate", "metric_statements", List.of(
+                Map.of("context", "metric", "statements", List.of(
+                        "set(name, \"traces.spanmetrics.calls.total\") where name == \"traces.spanmetrics.calls\"",
+                        "set(unit, \"\") where name == \"traces.spanmetrics.duration\"",
+                        "set(name, \"traces.spanmetrics.latency\") where name == \"traces.spanmetrics.duration\"")),
+                Map.of("context", "datapoint", "statements", List.of(
+                        "set(attributes[\"service\"], attributes[\"service.name\"]) where attributes[\"service.name\"] != nil",
+                        "delete_key(attributes, \"service.name\")",
+                        "set(attributes[\"" + io.tracingplatform.tempo.targets.MetricsGenerator.TENANT_LABEL
+                                + "\"], resource.attributes[\"" + TENANT_ATTRIBUTE + "\"])")))));
+        c.appendProcessor(SPAN_METRICS_OUT, "transform/spanmetrics-names");
+        // Without the variable the value is empty and the resource processor refuses to start (otelcol 0.140.1, real
+        // suite): a pod that cannot tell its series from another pod's does not run. GatewayCluster sets it.
+        c.add(PROCESSORS, "resource/spanmetrics-instance", Map.of("attributes", List.of(Map.of(
+                "key", "service.instance.id", "value", "${env:" + POD_NAME_ENV + "}", "action", "upsert"))));
+        c.appendProcessor(SPAN_METRICS_OUT, "resource/spanmetrics-instance");
+        // Into the tenants' metrics routing: the router reads tracing.tenant from the resource, as for apps' metrics.
+        // A refused export (the exporters there neither queue nor retry) loses one flush; the next carries the totals.
+        c.addExporter(SPAN_METRICS_OUT, metricsRouter);
+    }
+
+    /**
+     * A sampling tenant's span metrics need the metrics backend (gateway.metricsEndpoint): without it they could only
+     * come from Tempo's metrics-generator, after sampling, with a fraction of the calls and an inflated error ratio
+     * that look plausible on a dashboard. Refused before anything is deployed rather than served wrong: the fix is
+     * one setting, or the tenant turns span metrics off or stops sampling.
+     */
+    public static void checkSpanMetricsRoute(StackSettings settings, List<Tenant> tenants) {
+        if (settings.gateway().metricsEndpoint().isPresent()) return;
+        var problems = new ArrayList<io.tracingplatform.config.Problem>();
+        for (var t : tenants) {
+            if (!t.settings().spanMetricsAtGateway()) continue;
+            problems.add(new io.tracingplatform.config.Problem(settings.file(), io.tracingplatform.yaml.Location.UNKNOWN,
+                    "tracing-platform:gateway.metricsEndpoint", "tenant " + t.id() + " samples its traces and wants span "
+                    + "metrics, which the gateway computes before sampling and sends to the metrics backend; this stack "
+                    + "has none.", "pulumi config set --stack " + settings.stack() + " --path "
+                    + "'tracing-platform:gateway.metricsEndpoint' <OTLP/HTTP base URL of Mimir or Prometheus>, or in "
+                    + t.file() + " set metricsGenerator.spanMetrics: false or sampling: none for " + settings.stack()));
+        }
+        if (!problems.isEmpty()) {
+            throw new io.tracingplatform.config.InvalidInputException("Span metrics before sampling need gateway.metricsEndpoint",
+                    problems);
+        }
+    }
+
+    /**
      * The SDK exporter variables that switch off a signal the gateway does not take on this stack (OpenTelemetry
      * SDK environment variables: OTEL_LOGS_EXPORTER, OTEL_METRICS_EXPORTER, value "none"); without them every app
      * logs a 404 for each export of it.
@@ -400,12 +519,18 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
                 "compaction", Map.of("on_start", true, "directory", QUEUE_DIR)));
     }
 
-    /** Sampling tenants go, trace-ID-aware, to the sampling tier: every span of a trace meets in one pod. */
-    static void routeToSampler(CollectorConfig c, String from, String router, List<String> tenants, String samplerHost,
-                               long queueBytes) {
+    /**
+     * Sampling tenants go, trace-ID-aware, to the sampling tier: every span of a trace meets in one pod. Those in
+     * {@code spanMetrics} go to the span metrics feed too, in the same route (the routing connector sends data to the
+     * first route that matches only).
+     */
+    static void routeToSampler(CollectorConfig c, String from, String router, List<String> tenants, List<String> spanMetrics,
+                               String samplerHost, long queueBytes) {
         String pipeline = "traces/to-sampler";
         var routes = new ArrayList<Map<String, Object>>();
-        for (String id : tenants) routes.add(route(id, List.of(pipeline)));
+        for (String id : tenants) {
+            routes.add(route(id, spanMetrics.contains(id) ? List.of(pipeline, SPAN_METRICS_FEED) : List.of(pipeline)));
+        }
         addRoutes(c, router, routes);
         c.addReceiver(pipeline, router);
         c.addExporter(from, router);

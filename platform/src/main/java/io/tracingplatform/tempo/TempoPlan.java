@@ -159,12 +159,16 @@ public record TempoPlan(Map<String, String> configs, Map<String, String> configH
                 new TempoConfig.Global(bytes(traceMB)));
     }
 
+    /**
+     * Per tenant; span-metrics only where the gateway does not already compute them before sampling
+     * (TenantEnvironment.spanMetricsAtGateway): the generator sees only kept traces, and both would count twice.
+     */
     static String overridesYaml(StackSettings settings, List<Tenant> tenants) {
         var map = new TreeMap<String, TempoConfig.TenantOverrides>();
         for (var t : tenants) {
             var s = t.settings();
             map.put(t.id(), overrides(null, s.retention(), s.rateLimitMBps(), s.burstMB(), s.maxTracesPerUser(),
-                    s.maxTraceSizeMB(), s.spanMetrics(), s.serviceGraphs(), s.maxActiveSeries()));
+                    s.maxTraceSizeMB(), s.spanMetrics() && !s.spanMetricsAtGateway(), s.serviceGraphs(), s.maxActiveSeries()));
         }
         return Yaml.toYaml(new TempoConfig.OverridesFile(map));
     }

@@ -38,4 +38,13 @@ public record TenantEnvironment(Duration retention, double rateLimitMBps, double
         namespaces = List.copyOf(namespaces);
         languages = List.copyOf(languages);
     }
+
+    /**
+     * Whether the gateway computes this tenant's span metrics, before tail sampling, instead of Tempo's
+     * metrics-generator (which sees only the kept traces: too few calls, too high an error ratio). Service graphs stay
+     * with the generator (GatewayPlan.spanMetricsBeforeSampling says why).
+     */
+    public boolean spanMetricsAtGateway() {
+        return spanMetrics && sampling.enabled();
+    }
 }

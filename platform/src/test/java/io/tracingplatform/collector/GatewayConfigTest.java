@@ -30,7 +30,8 @@ class GatewayConfigTest {
             Map.entry("processor/attributes", "attributesprocessor"), Map.entry("processor/batch", "batchprocessor"),
             Map.entry("processor/memory_limiter", "memorylimiterprocessor"), Map.entry("processor/resource", "resourceprocessor"),
             Map.entry("processor/tail_sampling", "tailsamplingprocessor"), Map.entry("processor/transform", "transformprocessor"),
-            Map.entry("connector/routing", "routingconnector"), Map.entry("exporter/loadbalancing", "loadbalancingexporter"),
+            Map.entry("connector/routing", "routingconnector"), Map.entry("connector/spanmetrics", "spanmetricsconnector"),
+            Map.entry("exporter/loadbalancing", "loadbalancingexporter"),
             Map.entry("exporter/otlp", "otlpexporter"), Map.entry("exporter/otlphttp", "otlphttpexporter"),
             // The 0.144+ names of the same modules (their internal/metadata/generated_status.go: Type, DeprecatedType).
             Map.entry("exporter/otlp_grpc", "otlpexporter"), Map.entry("exporter/otlp_http", "otlphttpexporter"));

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Isolation proof: the rendered collector configs, interpreted with the documented semantics of their components
  * (basicauth/htpasswd, resource processor upsert from auth.username, the transform processor's replace_pattern,
- * routing connector conditions, static exporter headers, load-balancing to the sampling tier), never let one tenant's
- * credential act for another, of either generation during a rotation window.
+ * routing connector conditions, static exporter headers, load-balancing to the sampling tier, the span metrics
+ * connector whose metrics keep the span's resource), never let one tenant's credential act for another, of either
+ * generation during a rotation window: neither in Tempo nor in the metrics backend.
  */
 class TenantIsolationTest {
     static final String SEED = "isolation-test-seed";
@@ -33,6 +34,8 @@ class TenantIsolationTest {
     /** The one OTTL statement form the gateway uses; anything else fails the interpreter loudly. */
     static final Pattern REPLACE_PATTERN = Pattern.compile(
             "replace_pattern\\(attributes\\[\"([^\"]+)\"\\], \"((?:\\\\.|[^\"\\\\])*)\", \"((?:\\\\.|[^\"\\\\])*)\"\\)");
+    /** keep_keys on the resource (the span metrics feed): every other resource attribute is gone. */
+    static final Pattern KEEP_KEYS = Pattern.compile("keep_keys\\(attributes, \\[((?:\"[^\"]+\"(?:, )?)+)\\]\\)");
     static final CredentialWindow GENERATION_1 = new CredentialWindow(1, java.util.Optional.empty(), java.time.LocalDate.of(2026, 12, 1));
 
     /** A request: Authorization credentials, headers the client sets, and the tenant attribute it claims. */
@@ -61,7 +64,7 @@ class TenantIsolationTest {
         var p = (Map<String, List<String>>) ((Map<String, Object>) ((Map<String, Object>) cfg.get("service")).get("pipelines")).get(pipeline);
         var processors = (Map<String, Map<String, Object>>) cfg.getOrDefault("processors", Map.of());
         for (String id : p.getOrDefault("processors", List.of())) {
-            if (id.startsWith("transform/")) transform(processors.get(id), attrs);
+            if (id.startsWith("transform/")) transform(processors.get(id), attrs, pipeline.substring(0, pipeline.indexOf('/')));
             if (!id.startsWith("resource/")) continue;
             for (var action : (List<Map<String, Object>>) processors.get(id).get("attributes")) {
                 String key = (String) action.get("key");
@@ -77,7 +80,15 @@ class TenantIsolationTest {
         var connectors = (Map<String, Map<String, Object>>) cfg.getOrDefault("connectors", Map.of());
         var exporters = (Map<String, Map<String, Object>>) cfg.get("exporters");
         for (String id : p.get("exporters")) {
-            if (connectors.containsKey(id)) {
+            if (connectors.containsKey(id) && !connectors.get(id).containsKey("table")) {
+                // A connector that makes metrics of spans (spanmetrics): its output carries the span's resource
+                // (add_resource_attributes), and goes on in every pipeline that receives from it.
+                assertEquals(true, connectors.get(id).get("add_resource_attributes"), id + " must keep the resource's tenant");
+                var pipelines = (Map<String, Map<String, List<String>>>) ((Map<String, Object>) cfg.get("service")).get("pipelines");
+                for (var next : pipelines.entrySet()) {
+                    if (next.getValue().get("receivers").contains(id)) run(cfg, plan, next.getKey(), new HashMap<>(attrs), request, seen);
+                }
+            } else if (connectors.containsKey(id)) {
                 for (var route : (List<Map<String, Object>>) connectors.get(id).get("table")) {
                     var m = ROUTE.matcher((String) route.get("condition"));
                     assertTrue(m.matches(), "unexpected routing condition " + route);
@@ -96,15 +107,29 @@ class TenantIsolationTest {
         }
     }
 
-    /** The transform processor's resource statements: replace_pattern with Go's regexp semantics (Java's agree here). */
+    /**
+     * The transform processor's resource statements: replace_pattern with Go's regexp semantics (Java's agree here),
+     * keep_keys; those of the pipeline's signal only ({@code traces} or {@code metrics}), as the processor runs them.
+     * Statements of other contexts (data points, metrics) may read the resource, never write it.
+     */
     @SuppressWarnings("unchecked")
-    static void transform(Map<String, Object> processor, Map<String, String> attrs) {
-        assertEquals("propagate", processor.get("error_mode"), "a failing statement must refuse, not pass data on");
-        for (var group : (List<Map<String, Object>>) processor.get("trace_statements")) {
-            assertEquals("resource", group.get("context"), "tenant statements work on the resource");
+    static void transform(Map<String, Object> processor, Map<String, String> attrs, String signal) {
+        String key = signal.equals("traces") ? "trace_statements" : signal.replaceAll("s$", "") + "_statements";
+        for (var group : (List<Map<String, Object>>) processor.getOrDefault(key, List.of())) {
             for (String statement : (List<String>) group.get("statements")) {
+                if (!"resource".equals(group.get("context"))) {
+                    assertFalse(statement.contains("set(resource."), "only resource statements change the resource: " + statement);
+                    continue;
+                }
+                var keep = KEEP_KEYS.matcher(statement);
+                if (keep.matches()) {
+                    var keys = Set.of(keep.group(1).replace("\"", "").split(", "));
+                    attrs.keySet().removeIf(k -> !keys.contains(k));
+                    continue;
+                }
                 var m = REPLACE_PATTERN.matcher(statement);
                 assertTrue(m.matches(), "unexpected OTTL statement " + statement);
+                assertEquals("propagate", processor.get("error_mode"), "a failing tenant statement must refuse, not pass data on");
                 String value = attrs.get(m.group(1));
                 if (value != null) {
                     attrs.put(m.group(1), Pattern.compile(unquote(m.group(2))).matcher(value).replaceAll(unquote(m.group(3))));

@@ -31,9 +31,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CollectorRealTest {
     static final String PROGRAM = "otelcol";
     static final Path WORK = Path.of("platform", "target", "real", "otelcol");
-    /** What a gateway pod gets from Secrets as environment variables (a Laptop mapping: values of a test seed). */
+    /** The name the first gateway pod of the StatefulSet gets (downward API, GatewayPlan.POD_NAME_ENV). */
+    static final String POD_NAME = "otel-gateway-0";
+    /**
+     * What a gateway pod gets as environment variables: from Secrets (a Laptop mapping: values of a test seed) and its
+     * own name from the downward API.
+     */
     static final Map<String, String> POD_ENV = Map.of(io.tracingplatform.collector.GatewayPlan.SAMPLER_AUTHORIZATION_ENV,
-            io.tracingplatform.collector.GatewayCredentials.samplerAuthorization("real-suite-seed"));
+            io.tracingplatform.collector.GatewayCredentials.samplerAuthorization("real-suite-seed"),
+            io.tracingplatform.collector.GatewayPlan.POD_NAME_ENV, POD_NAME);
 
     /**
      * A collector on a rendered config with its Laptop overlay (and any further overlays), with a pod's environment,
@@ -111,7 +117,9 @@ class CollectorRealTest {
     @MethodSource("configs")
     void validateAcceptsTheRenderedConfig(String stack, String part) {
         Path file = config(stack, part);
-        var r = Servers.run(otelcol(stack, "otelcol.validate", file.toString()), List.of("validate", "--config=file:" + file.toAbsolutePath()), Duration.ofMinutes(2));
+        // With the pod's environment: the config reads it (the gateway's pod name), as the pod does.
+        var r = Servers.run(otelcol(stack, "otelcol.validate", file.toString()), List.of("validate", "--config=file:" + file.toAbsolutePath()),
+                POD_ENV, Duration.ofMinutes(2));
         Checks.judged("otelcol.validate", PROGRAM, version(stack), stack, file.toString(), ACCEPT, r.code() == 0, r.tail(20));
     }
 
@@ -132,7 +140,8 @@ class CollectorRealTest {
             Path file = WORK.resolve(stack).resolve(part + "-" + m.getKey() + ".yaml");
             Files.createDirectories(file.getParent());
             Files.writeString(file, Yaml.toYaml(copy));
-            var r = Servers.run(otelcol(stack, "otelcol.validate." + m.getKey(), file.toString()), List.of("validate", "--config=file:" + file.toAbsolutePath()), Duration.ofMinutes(2));
+            var r = Servers.run(otelcol(stack, "otelcol.validate." + m.getKey(), file.toString()), List.of("validate", "--config=file:" + file.toAbsolutePath()),
+                    POD_ENV, Duration.ofMinutes(2));
             Checks.judged("otelcol.validate." + m.getKey(), PROGRAM, version(stack), stack, file.toString(), REJECT,
                     r.code() == 0, r.tail(10));
         }

@@ -4,17 +4,10 @@ import static io.tracingplatform.real.Checks.ACCEPT;
 import static io.tracingplatform.real.Checks.REJECT;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tracingplatform.Plans;
 import io.tracingplatform.collector.GatewayCredentials;
 import io.tracingplatform.tenants.Tenant;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,8 +37,6 @@ class GatewaySignalsRealTest {
     static final String STACK = "prod";
     static final String SEED = "real-suite-seed";
     static final Path WORK = Path.of("platform", "target", "real", "gateway-signals");
-    static final HttpClient HTTP = HttpClient.newHttpClient();
-    static final ObjectMapper JSON = new ObjectMapper();
 
     String version;
     Laptop.CollectorRun laptop;
@@ -181,21 +172,8 @@ class GatewaySignalsRealTest {
         return got;
     }
 
-    /** The instant vector of a PromQL query (an empty list when there is none or Prometheus failed). */
     List<JsonNode> query(String promql) {
-        try {
-            var r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + prometheusPort + "/api/v1/query?query="
-                    + URLEncoder.encode(promql, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            var result = new ArrayList<JsonNode>();
-            JSON.readTree(r.body()).path("data").path("result").forEach(result::add);
-            return result;
-        } catch (IOException e) {
-            return List.of();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return List.of();
-        }
+        return PrometheusRealTest.query(prometheusPort, promql);
     }
 
     static String attrs(Map<String, String> attributes) {

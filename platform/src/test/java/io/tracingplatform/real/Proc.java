@@ -44,8 +44,15 @@ public final class Proc implements AutoCloseable {
 
     /** Runs a command to its end (stdout and stderr together); a command still running after the timeout fails. */
     public static Result run(List<String> command, Duration timeout) {
+        return run(command, Map.of(), timeout);
+    }
+
+    /** As {@link #run(List, Duration)}, with these variables added to the environment. */
+    public static Result run(List<String> command, Map<String, String> env, Duration timeout) {
         try {
-            var p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            var pb = new ProcessBuilder(command).redirectErrorStream(true);
+            pb.environment().putAll(env);
+            var p = pb.start();
             var out = new java.io.ByteArrayOutputStream();
             var reader = new Thread(() -> {
                 try {

@@ -3,9 +3,16 @@ package io.tracingplatform.real;
 import static io.tracingplatform.real.Checks.ACCEPT;
 import static io.tracingplatform.real.Checks.REJECT;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tracingplatform.Plans;
 import io.tracingplatform.yaml.Yaml;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +34,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Tag("real")
 class PrometheusRealTest {
     static final Path WORK = Path.of("platform", "target", "real", "prometheus");
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** promtool's version: Debian's build (the rule and config checks). */
     static String version() {
@@ -109,6 +118,23 @@ class PrometheusRealTest {
             mapped.add(a);
         }
         return Proc.start("prometheus-local", mapped, Map.of(), dir);
+    }
+
+    /** The instant vector of a PromQL query (an empty list when there is none or Prometheus failed). */
+    static List<JsonNode> query(int prometheusPort, String promql) {
+        try {
+            var r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + prometheusPort + "/api/v1/query?query="
+                    + URLEncoder.encode(promql, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            var result = new ArrayList<JsonNode>();
+            JSON.readTree(r.body()).path("data").path("result").forEach(result::add);
+            return result;
+        } catch (IOException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
     }
 
     static Stream<String> stacksWithRules() {

@@ -132,9 +132,14 @@ public final class Servers {
 
     /** Runs one of a program's binaries to its end. */
     public static Proc.Result run(Path bin, List<String> args, Duration timeout) {
+        return run(bin, args, java.util.Map.of(), timeout);
+    }
+
+    /** As {@link #run(Path, List, Duration)}, with these variables added to the environment (a pod's, say). */
+    public static Proc.Result run(Path bin, List<String> args, java.util.Map<String, String> env, Duration timeout) {
         var cmd = new java.util.ArrayList<String>();
         cmd.add(bin.toString());
         cmd.addAll(args);
-        return Proc.run(cmd, timeout);
+        return Proc.run(cmd, env, timeout);
     }
 }
