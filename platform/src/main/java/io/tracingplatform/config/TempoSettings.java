@@ -32,10 +32,12 @@ import java.util.regex.Pattern;
  *     running cluster without splitting its ring (upgrade runbook); default off, because a running ring whose
  *     members restart one by one with a label splits in two (old members refuse labelled gossip); move a stack
  *     through unverified to verified as the runbook says
- * @param networkPolicy whether NetworkPolicies guard the distributors and query-frontends (only the gateway and the
- *     sampler write, only Grafana reads, Tempo's own pods keep their ring and gRPC traffic); default true (needs a CNI
- *     that enforces policies; false for a cluster where they get in the way, see runbooks/incidents.md)
- * @param scrapeNamespaces namespaces whose pods may scrape those pods' metrics port (3200; the cluster's Prometheus);
+ * @param networkPolicy whether NetworkPolicies guard every Tempo pod (only the gateway and the sampler write, only
+ *     Grafana reads; ingesters, queriers, generators, compactors and memcached only from the Tempo pods that call
+ *     them, tempo/InternalPolicies); default true (needs a CNI that enforces policies; false for a cluster where they
+ *     get in the way, see runbooks/incidents.md)
+ * @param scrapeNamespaces namespaces whose pods may scrape those pods' metrics ports (3200, memcached's exporter 9150,
+ *     vulture's 8080; the cluster's Prometheus);
  *     default [monitoring] ([] on local, whose own Prometheus runs in the platform namespace and is admitted by name)
  */
 public record TempoSettings(double plannedIngestMBps, int replicationFactor, String profile, String zoneSpread,

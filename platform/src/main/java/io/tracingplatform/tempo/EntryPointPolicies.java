@@ -76,9 +76,14 @@ public final class EntryPointPolicies {
      * no namespace and no scraper pod the rule admits nobody (it is left out, never turned into "from anywhere").
      */
     static Rule metrics(TempoClients clients, List<String> scrapeNamespaces) {
+        return metrics(clients, scrapeNamespaces, WorkloadSpec.HTTP);
+    }
+
+    /** The same scrapers on {@code port} (memcached's exporter, tempo-vulture). */
+    static Rule metrics(TempoClients clients, List<String> scrapeNamespaces, int port) {
         var peers = pods(clients.scrapers());
         peers.add(NetworkPolicies.namespaces(scrapeNamespaces));
-        return Rule.from(peers, WorkloadSpec.HTTP);
+        return Rule.from(peers, port);
     }
 
     private static List<Peer> pods(List<Map<String, String>> selectors) {

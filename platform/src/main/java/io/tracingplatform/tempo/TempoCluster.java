@@ -74,7 +74,7 @@ import java.util.TreeMap;
 
 /**
  * Grafana Tempo in microservices mode: one component composing every target of {@link TempoPlan}, memcached
- * and the gossip ring, NetworkPolicies in front of its entry points ({@link EntryPointPolicies}), plus
+ * and the gossip ring, NetworkPolicies in front of every pod ({@link EntryPointPolicies}, {@link InternalPolicies}), plus
  * ServiceMonitors and a PrometheusRule where the Prometheus Operator is present.
  */
 public final class TempoCluster extends ComponentResource {
@@ -153,8 +153,8 @@ public final class TempoCluster extends ComponentResource {
         memcached(plan, settings);
         if (settings.tempo().networkPolicy()) {
             var scrape = settings.tempo().scrapeNamespaces();
-            networkPolicy("distributor", EntryPointPolicies.distributor(clients, scrape));
-            networkPolicy("query-frontend", EntryPointPolicies.queryFrontend(clients, scrape));
+            // Every Tempo pod: the entry points and the inner tiers (per-zone ingesters share the ingester's).
+            InternalPolicies.byComponent(clients, scrape).forEach(this::networkPolicy);
         }
 
         if (settings.tempo().prometheusOperator()) {
@@ -171,7 +171,7 @@ public final class TempoCluster extends ComponentResource {
         registerOutputs(Map.of());
     }
 
-    /** Only {@code rules} reach the pods of {@code target} (every workload of it); see {@link EntryPointPolicies}. */
+    /** Only {@code rules} reach the pods of {@code target} (every workload of it); see {@link InternalPolicies}. */
     private void networkPolicy(String target, List<NetworkPolicies.Rule> rules) {
         NetworkPolicies.create(Names.child(name, target + "-network-policy"), meta(target, target),
                 Labels.selector(APP, APP, target), rules, opts);
@@ -371,16 +371,17 @@ public final class TempoCluster extends ComponentResource {
                 .name("memcached")
                 .image(settings.release().image("memcached"))
                 .args("-m " + memoryMb, "-I 5m", "-c 4096", "-v")
-                .ports(ContainerPortArgs.builder().name("client").containerPort(11211).build())
-                .readinessProbe(ProbeArgs.builder().tcpSocket(TCPSocketActionArgs.builder().port(11211).build()).build())
+                .ports(ContainerPortArgs.builder().name("client").containerPort(InternalPolicies.MEMCACHED).build())
+                .readinessProbe(ProbeArgs.builder().tcpSocket(TCPSocketActionArgs.builder().port(InternalPolicies.MEMCACHED).build()).build())
                 .resources(resources(size))
                 .securityContext(Hardening.container())
                 .build();
         var exporter = ContainerArgs.builder()
                 .name("exporter")
                 .image(settings.release().image("memcachedExporter"))
-                .args("--memcached.address=localhost:11211", "--web.listen-address=0.0.0.0:9150")
-                .ports(ContainerPortArgs.builder().name("http-metrics").containerPort(9150).build())
+                .args("--memcached.address=localhost:" + InternalPolicies.MEMCACHED,
+                        "--web.listen-address=0.0.0.0:" + InternalPolicies.MEMCACHED_EXPORTER)
+                .ports(ContainerPortArgs.builder().name("http-metrics").containerPort(InternalPolicies.MEMCACHED_EXPORTER).build())
                 .env(Workloads.goMemLimit("64Mi")) // the exporter is a Go program; memcached itself is C
                 .resources(Workloads.resources("10m", "32Mi", "100m", "64Mi"))
                 .securityContext(Hardening.container())
@@ -404,8 +405,8 @@ public final class TempoCluster extends ComponentResource {
                         .build())
                 .build(), opts);
         var ports = new LinkedHashMap<String, Integer>();
-        ports.put("memcached-client", 11211); // Tempo looks up _memcached-client._tcp (SRV)
-        ports.put("exporter-http-metrics", 9150);
+        ports.put("memcached-client", InternalPolicies.MEMCACHED); // Tempo looks up _memcached-client._tcp (SRV)
+        ports.put("exporter-http-metrics", InternalPolicies.MEMCACHED_EXPORTER);
         service(TempoPlan.MEMCACHED, TempoPlan.MEMCACHED, selector, ports, true, false);
     }
 
@@ -433,7 +434,7 @@ public final class TempoCluster extends ComponentResource {
         var container = ContainerArgs.builder()
                 .name(VULTURE)
                 .image(settings.release().image("tempoVulture"))
-                .args("-prometheus-listen-address=:8080",
+                .args("-prometheus-listen-address=:" + InternalPolicies.VULTURE_METRICS,
                         "-tempo-push-url=http://distributor",
                         "-tempo-query-url=http://query-frontend:" + WorkloadSpec.HTTP,
                         "-tempo-org-id=" + VULTURE_TENANT,
@@ -444,7 +445,7 @@ public final class TempoCluster extends ComponentResource {
                         "-tempo-write-backoff-duration=10s",
                         "-tempo-long-write-backoff-duration=50s")
                 .env(Workloads.goMemLimit("500Mi"))
-                .ports(ContainerPortArgs.builder().name("prom-metrics").containerPort(8080).build())
+                .ports(ContainerPortArgs.builder().name("prom-metrics").containerPort(InternalPolicies.VULTURE_METRICS).build())
                 .resources(Workloads.resources("50m", "100Mi", "100m", "500Mi"))
                 .securityContext(Hardening.container())
                 .build();
@@ -464,6 +465,6 @@ public final class TempoCluster extends ComponentResource {
                                 .build())
                         .build())
                 .build(), opts);
-        service(VULTURE, VULTURE, selector, Map.of("prom-metrics", 8080), false, false);
+        service(VULTURE, VULTURE, selector, Map.of("prom-metrics", InternalPolicies.VULTURE_METRICS), false, false);
     }
 }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tracingplatform.Plans;
+import io.tracingplatform.tempo.InternalPolicies;
+import io.tracingplatform.tempo.TempoClients;
 import io.tracingplatform.yaml.Yaml;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -112,9 +114,31 @@ class KubernetesRealTest {
                 add(failures, Checks.judge("kube.references", PROGRAM, version(), stack, id(obj), ACCEPT, missing.isEmpty(),
                         missing.isEmpty() ? "every referenced object exists" : String.join("; ", missing)));
             }
+            tempoPolicies(api, stack, objects, failures);
             negativeControls(api, stack, objects, failures);
             assertTrue(failures.isEmpty(), failures.size() + " failure(s) on the real API server for stack " + stack
                     + ":\n" + String.join("\n", failures) + "\n" + api.log(15));
+        }
+    }
+
+    /**
+     * Every pod of Tempo's is behind a NetworkPolicy (the entry points and the inner tiers, InternalPolicies): each
+     * component's policy is among the rendered objects and the server holds it after the apply. Its negative control:
+     * a name no render has is not found, so the lookup can fail.
+     */
+    void tempoPolicies(KubeApi api, String stack, List<JsonNode> objects, List<String> failures) {
+        String ns = Plans.inputs(stack).settings().kubernetes().namespace();
+        var rendered = objects.stream().filter(o -> o.path("kind").asText().equals("NetworkPolicy"))
+                .map(o -> o.path("metadata").path("name").asText()).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+        var expected = new ArrayList<>(InternalPolicies.byComponent(
+                new TempoClients(List.of(), List.of(), List.of()), List.of()).keySet());
+        expected.add("no-such-tempo-policy");
+        for (String name : expected) {
+            var r = api.get("/apis/networking.k8s.io/v1/namespaces/" + ns + "/networkpolicies/" + name);
+            boolean held = rendered.contains(name) && r.ok();
+            add(failures, Checks.judge("kube.networkpolicy.tempo", PROGRAM, version(), stack, ns + "/" + name,
+                    name.startsWith("no-such-") ? REJECT : ACCEPT, held,
+                    (rendered.contains(name) ? "rendered" : "not rendered (rendered: " + rendered + ")") + "; server " + r.status()));
         }
     }
 

@@ -10,7 +10,6 @@ import io.tracingplatform.TempProject;
 import io.tracingplatform.collector.GatewayPlan;
 import io.tracingplatform.config.StackFiles;
 import io.tracingplatform.k8s.Labels;
-import io.tracingplatform.k8s.NetworkPolicies;
 import io.tracingplatform.k8s.NetworkPolicyEvaluator;
 import io.tracingplatform.k8s.NetworkPolicyEvaluator.Pod;
 import io.tracingplatform.offline.OfflineEngine;
@@ -26,8 +25,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Tempo's entry points on every stack, judged by the NetworkPolicy evaluator on the offline plan: who may write to a
- * distributor, who may read from a query-frontend, and that Tempo's own traffic (ring gossip, gRPC) still flows.
+ * Tempo's NetworkPolicies on every stack, judged by the NetworkPolicy evaluator on the offline plan: who may write to a
+ * distributor, who may read from a query-frontend, that no other pod reaches the inner tiers (ingesters, queriers,
+ * generators, compactors, memcached, vulture) on any port, and that Tempo's own traffic (ring gossip, gRPC, the
+ * cache) still flows.
  */
 class EntryPointPoliciesTest {
     static final int OTLP = Distributor.OTLP_GRPC;
@@ -106,9 +107,64 @@ class EntryPointPoliciesTest {
             for (var to : members) allowed(e, from, to, GOSSIP);
             allowed(e, from, e.pod("distributor"), GRPC);
         }
-        // The querier's other partners are not behind a policy.
-        allowed(e, e.pod("querier"), e.pod("ingester"), GRPC);
-        allowed(e, e.pod("distributor"), e.pod("metrics-generator"), GRPC);
+        // The gRPC calls Tempo 2.10.8 really makes between its targets (InternalPolicies cites each).
+        for (String caller : List.of("distributor", "querier")) {
+            allowed(e, e.pod(caller), e.pod("ingester"), GRPC);
+            allowed(e, e.pod(caller), e.pod("metrics-generator"), GRPC);
+        }
+        for (String other : List.of("compactor", "query-frontend", "metrics-generator", TempoCluster.VULTURE, TempoPlan.MEMCACHED)) {
+            denied(e, e.pod(other), e.pod("ingester"), GRPC); // nobody else pushes or reads recent traces
+        }
+        denied(e, e.pod(TempoCluster.VULTURE), e.pod("metrics-generator"), GRPC);
+        for (String user : List.of("query-frontend", "ingester", "querier", "compactor", "metrics-generator")) {
+            allowed(e, e.pod(user), e.pod(TempoPlan.MEMCACHED), InternalPolicies.MEMCACHED);
+        }
+        denied(e, e.pod("distributor"), e.pod(TempoPlan.MEMCACHED), InternalPolicies.MEMCACHED); // never opens the store
+        denied(e, e.pod(TempoCluster.VULTURE), e.pod(TempoPlan.MEMCACHED), InternalPolicies.MEMCACHED);
+    }
+
+    /** Ingesters (every zone's), queriers, generators, compactors, memcached, vulture: their pods in the plan. */
+    static List<Pod> innerPods(NetworkPolicyEvaluator e) {
+        return e.pods().stream().filter(p -> TempoCluster.APP.equals(p.labels().get(Labels.NAME)))
+                .filter(p -> !List.of("distributor", "query-frontend").contains(p.labels().get(Labels.COMPONENT))).toList();
+    }
+
+    /** The stack's plan, and (where zones apply) the same stack with one ingester StatefulSet per zone. */
+    static List<NetworkPolicyEvaluator> planned(String stack) {
+        return stack.equals("local") ? List.of(evaluator(stack))
+                : List.of(evaluator(stack), NetworkPolicyEvaluator.of(Plans.zoned(stack)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("stacks")
+    void strangersReachNoPortOfTheInnerTiers(String stack) {
+        for (var e : planned(stack)) {
+            var inner = innerPods(e);
+            var components = new TreeSet<String>();
+            inner.forEach(p -> components.add(p.labels().get(Labels.COMPONENT)));
+            assertEquals(new TreeSet<>(List.of("compactor", "ingester", TempoPlan.MEMCACHED, "metrics-generator", "querier",
+                    TempoCluster.VULTURE)), components, "inner Tempo pods: " + inner);
+            for (var to : inner) {
+                assertFalse(e.selecting(to).isEmpty(), to + " (" + to.labels() + ") is selected by no policy");
+                var ports = new TreeSet<>(to.ports().values());
+                ports.addAll(List.of(HTTP, GRPC, GOSSIP));
+                for (int port : ports) {
+                    denied(e, NetworkPolicyEvaluator.stranger(ns(stack)), to, port);
+                    denied(e, NetworkPolicyEvaluator.stranger("payments"), to, port);
+                    // A team's pod copying a Tempo pod's labels is still in its own namespace.
+                    denied(e, NetworkPolicyEvaluator.podIn("payments", e.pod("querier").labels()), to, port);
+                }
+                // Clients of the entry points are not clients of the inner tiers.
+                for (String client : List.of(GatewayPlan.GATEWAY, "grafana")) {
+                    for (int port : ports) denied(e, e.pod(client), to, port);
+                }
+            }
+        }
+        if (!stack.equals("local")) {
+            var zoned = innerPods(planned(stack).get(1));
+            assertEquals(Plans.ZONES.size(), zoned.stream().filter(p -> p.name().startsWith("ingester-zone-")).count(),
+                    "the zoned plan's per-zone ingesters: " + zoned);
+        }
     }
 
     @ParameterizedTest
@@ -117,7 +173,10 @@ class EntryPointPoliciesTest {
         var e = evaluator(stack);
         var monitoring = NetworkPolicyEvaluator.stranger("monitoring");
         boolean local = stack.equals("local");
-        for (var target : List.of(e.pod("distributor"), e.pod("query-frontend"))) {
+        var targets = e.pods().stream().filter(p -> TempoCluster.APP.equals(p.labels().get(Labels.NAME))
+                && p.ports().containsValue(HTTP)).toList();
+        assertEquals(6, targets.size(), "Tempo targets serving /metrics: " + targets);
+        for (var target : targets) {
             if (local) {
                 allowed(e, e.pod("prometheus"), target, HTTP);
                 denied(e, monitoring, target, HTTP);
@@ -127,6 +186,12 @@ class EntryPointPoliciesTest {
             }
         }
         if (!local) denied(e, monitoring, e.pod("distributor"), OTLP);
+        // memcached's exporter and vulture serve metrics on ports of their own.
+        var scraper = local ? e.pod("prometheus") : monitoring;
+        allowed(e, scraper, e.pod(TempoPlan.MEMCACHED), InternalPolicies.MEMCACHED_EXPORTER);
+        allowed(e, scraper, e.pod(TempoCluster.VULTURE), InternalPolicies.VULTURE_METRICS);
+        denied(e, scraper, e.pod(TempoPlan.MEMCACHED), InternalPolicies.MEMCACHED);
+        denied(e, scraper, e.pod("ingester"), GRPC);
     }
 
     @ParameterizedTest
@@ -147,18 +212,24 @@ class EntryPointPoliciesTest {
 
     @ParameterizedTest
     @MethodSource("stacks")
-    void everyPortTheEntryPointsServeHasARule(String stack) {
-        var inputs = Plans.inputs(stack);
-        var plan = TempoPlan.of(inputs.settings(), inputs.tenants(), io.tracingplatform.storage.StoragePlan.of(inputs.settings(), inputs.tenants()));
+    void everyPortEveryTempoPodServesHasARule(String stack) {
         var clients = new TempoClients(List.of(Map.of("a", "writer")), List.of(Map.of("a", "reader")), List.of());
-        var rules = Map.of("distributor", EntryPointPolicies.distributor(clients, List.of("monitoring")),
-                "query-frontend", EntryPointPolicies.queryFrontend(clients, List.of("monitoring")));
-        for (var w : plan.workloads()) {
-            if (!rules.containsKey(w.target())) continue;
-            var ruled = new TreeSet<Integer>();
-            rules.get(w.target()).forEach(r -> ruled.addAll(r.ports()));
-            assertTrue(ruled.containsAll(w.ports().values()), w.name() + " serves " + w.ports() + "; rules cover " + ruled);
-            assertTrue(rules.get(w.target()).stream().noneMatch(NetworkPolicies.Rule::fromAnywhere), w.name() + ": no rule from anywhere");
+        var rules = InternalPolicies.byComponent(clients, List.of("monitoring"));
+        for (var e : planned(stack)) {
+            // Every pod of Tempo's in the plan (targets, per-zone ingesters, memcached, vulture), by its container ports.
+            var tempo = e.pods().stream().filter(p -> TempoCluster.APP.equals(p.labels().get(Labels.NAME))).toList();
+            assertTrue(tempo.size() >= 8, "Tempo pods: " + tempo);
+            for (var pod : tempo) {
+                String component = pod.labels().get(Labels.COMPONENT);
+                assertTrue(rules.containsKey(component), pod + ": no rules for component " + component);
+                var ruled = new TreeSet<Integer>();
+                rules.get(component).forEach(r -> ruled.addAll(r.ports()));
+                assertTrue(!pod.ports().isEmpty() && ruled.containsAll(pod.ports().values()),
+                        pod + " serves " + pod.ports() + "; rules cover " + ruled);
+                for (var r : rules.get(component)) {
+                    assertFalse(r.fromAnywhere() || r.ports().isEmpty(), pod + ": a rule from anywhere or on every port: " + r);
+                }
+            }
         }
     }
 
@@ -172,14 +243,18 @@ class EntryPointPoliciesTest {
 
         Files.writeString(file, text.replace(block, block + "    networkPolicy: false\n"));
         var off = NetworkPolicyEvaluator.of(OfflineEngine.plan(App.load(project.layout, StackFiles.read(project.layout, "dev"))));
-        assertEquals(List.of(), off.selecting(off.pod("distributor")));
+        for (var pod : off.pods()) {
+            if (TempoCluster.APP.equals(pod.labels().get(Labels.NAME))) {
+                assertEquals(List.of(), off.selecting(pod), pod + " with tempo.networkPolicy false");
+            }
+        }
         allowed(off, NetworkPolicyEvaluator.stranger("payments"), off.pod("distributor"), OTLP);
         allowed(off, NetworkPolicyEvaluator.stranger("payments"), off.pod("query-frontend"), HTTP);
         denied(off, NetworkPolicyEvaluator.stranger("payments"), off.pod("grafana"), 3000); // Grafana's has its own switch
 
         Files.writeString(file, text.replace(block, block + "    scrapeNamespaces: []\n"));
         var none = NetworkPolicyEvaluator.of(OfflineEngine.plan(App.load(project.layout, StackFiles.read(project.layout, "dev"))));
-        for (var target : List.of(none.pod("distributor"), none.pod("query-frontend"))) {
+        for (var target : List.of(none.pod("distributor"), none.pod("query-frontend"), none.pod("ingester"), none.pod("querier"))) {
             // Empty: the metrics rule is left out, never rendered as a rule without peers (which would admit everybody).
             denied(none, NetworkPolicyEvaluator.stranger("monitoring"), target, HTTP);
             denied(none, NetworkPolicyEvaluator.stranger("payments"), target, HTTP);
