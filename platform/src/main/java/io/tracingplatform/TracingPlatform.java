@@ -90,7 +90,12 @@ public final class TracingPlatform extends ComponentResource {
                 ComponentResourceOptions.builder().parent(this).dependsOn(ns, storage).build());
 
         var gatewayPlan = GatewayPlan.of(settings, inputs.tenants(), inputs.today());
-        new GatewayCluster(Names.child(name, "gateway"), settings, gatewayPlan, providers,
+        // With the platform's NetworkPolicies on, the gateway's and sampler's metrics port admit only Tempo's scrapers.
+        var scrapers = settings.tempo().networkPolicy()
+                ? java.util.Optional.of(io.tracingplatform.tempo.EntryPointPolicies.scrapers(tempoClients(settings),
+                        settings.tempo().scrapeNamespaces()))
+                : java.util.Optional.<List<io.tracingplatform.k8s.NetworkPolicies.Peer>>empty();
+        new GatewayCluster(Names.child(name, "gateway"), settings, gatewayPlan, scrapers, providers,
                 ComponentResourceOptions.builder().parent(this).dependsOn(ns, tempo).build());
         // Grafana queries Tempo (streaming only where Tempo's own config enables it); its tenant organisations come
         // from the same tenant list.

@@ -82,7 +82,12 @@ public final class GatewayCluster extends KubernetesComponent {
     static final int UID = 10001; // the otelcol-contrib image's user
 
 
-    public GatewayCluster(String name, StackSettings settings, GatewayPlan plan, Providers providers,
+    /**
+     * @param scrapers who may read the collectors' metrics port, when the platform's NetworkPolicies are on (tempo.networkPolicy):
+     *     the metrics name every tenant's exporter and pipeline, so a team's pod must not read them
+     */
+    public GatewayCluster(String name, StackSettings settings, GatewayPlan plan,
+                          java.util.Optional<List<NetworkPolicies.Peer>> scrapers, Providers providers,
                           ComponentResourceOptions options) {
         super(TYPE, name, settings, providers, options);
         var g = settings.gateway();
@@ -115,6 +120,7 @@ public final class GatewayCluster extends KubernetesComponent {
         autoscaler(g.replicas(), g.maxReplicas());
         if (g.replicas() > 1) disruptionBudget(GatewayPlan.GATEWAY, "gateway");
         g.ingressHost().ifPresent(host -> ingress(host, g.ingressClassName(), g.ingressTlsSecret().orElseThrow()));
+        scrapers.ifPresent(this::gatewayPolicy);
 
         if (plan.samplerYaml().isPresent()) {
             var seed = settings.credentialSeed().output();
@@ -132,7 +138,7 @@ public final class GatewayCluster extends KubernetesComponent {
             // Headless: the load-balancing exporter resolves every sampler pod and keeps each trace on one.
             service(GatewayPlan.SAMPLER, "sampler", Map.of("otlp-grpc", GatewayPlan.OTLP_GRPC, "metrics", GatewayPlan.METRICS), true);
             if (g.samplerReplicas() > 1) disruptionBudget(GatewayPlan.SAMPLER, "sampler");
-            samplerOnlyFromGateway();
+            samplerOnlyFromGateway(scrapers);
         }
         if (settings.tempo().prometheusOperator()) {
             new KubernetesCustomResource(Names.child(name, "alerts"), new KubernetesCustomResource.Args(
@@ -293,13 +299,30 @@ public final class GatewayCluster extends KubernetesComponent {
                 .spec(Workloads.tlsIngress(host, "/v1/traces", GatewayPlan.GATEWAY, "otlp-http", className, tlsSecret)).build(), opts);
     }
 
-    /** Only gateway pods may reach the sampler (it also authenticates them: this holds where NetworkPolicy is not enforced). */
-    private void samplerOnlyFromGateway() {
+    /**
+     * Only gateway pods may reach the sampler, on OTLP gRPC (it also authenticates them: this holds where NetworkPolicy
+     * is not enforced); its metrics only from the scrapers, or from anywhere where the platform's policies are off.
+     */
+    private void samplerOnlyFromGateway(java.util.Optional<List<NetworkPolicies.Peer>> scrapers) {
         NetworkPolicies.create(Names.child(name, "sampler-ingress"), meta(GatewayPlan.SAMPLER, "sampler"),
                 Labels.selector(GatewayPlan.GATEWAY, GatewayPlan.GATEWAY, "sampler"), List.of(
-                        NetworkPolicies.Rule.from(List.of(NetworkPolicies.pods(Labels.selector(GatewayPlan.GATEWAY, GatewayPlan.GATEWAY, "gateway")))),
-                        // Prometheus scrapes metrics from anywhere in the cluster.
-                        NetworkPolicies.Rule.fromAnywhere(GatewayPlan.METRICS)),
+                        NetworkPolicies.Rule.from(List.of(NetworkPolicies.pods(Labels.selector(GatewayPlan.GATEWAY, GatewayPlan.GATEWAY, "gateway"))),
+                                GatewayPlan.OTLP_GRPC),
+                        scrapers.map(peers -> NetworkPolicies.Rule.from(peers, GatewayPlan.METRICS))
+                                .orElse(NetworkPolicies.Rule.fromAnywhere(GatewayPlan.METRICS))),
+                opts);
+    }
+
+    /**
+     * Teams send from anywhere (their namespaces, the Ingress controller) on OTLP; the metrics port, which names every
+     * tenant's exporter and pipeline, only from the scrapers. Health (13133) is the kubelet's, always admitted;
+     * pprof and zpages listen on localhost only.
+     */
+    private void gatewayPolicy(List<NetworkPolicies.Peer> scrapers) {
+        NetworkPolicies.create(Names.child(name, "gateway-ingress"), meta(GatewayPlan.GATEWAY, "gateway"),
+                Labels.selector(GatewayPlan.GATEWAY, GatewayPlan.GATEWAY, "gateway"), List.of(
+                        NetworkPolicies.Rule.fromAnywhere(GatewayPlan.OTLP_GRPC, GatewayPlan.OTLP_HTTP),
+                        NetworkPolicies.Rule.from(scrapers, GatewayPlan.METRICS)),
                 opts);
     }
 

@@ -81,9 +81,17 @@ public final class EntryPointPolicies {
 
     /** The same scrapers on {@code port} (memcached's exporter, tempo-vulture). */
     static Rule metrics(TempoClients clients, List<String> scrapeNamespaces, int port) {
+        return Rule.from(scrapers(clients, scrapeNamespaces), port);
+    }
+
+    /**
+     * Who scrapes the platform's pods: the scraper pods (the local stack's Prometheus) and every pod of the scrape
+     * namespaces. The gateway's and the sampler's metrics port admit the same peers (GatewayCluster).
+     */
+    public static List<Peer> scrapers(TempoClients clients, List<String> scrapeNamespaces) {
         var peers = pods(clients.scrapers());
         peers.add(NetworkPolicies.namespaces(scrapeNamespaces));
-        return Rule.from(peers, port);
+        return peers;
     }
 
     private static List<Peer> pods(List<Map<String, String>> selectors) {

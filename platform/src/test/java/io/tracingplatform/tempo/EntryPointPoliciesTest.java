@@ -206,8 +206,33 @@ class EntryPointPoliciesTest {
             var sampler = e.pod(GatewayPlan.SAMPLER);
             allowed(e, e.pod(GatewayPlan.GATEWAY), sampler, OTLP);
             denied(e, NetworkPolicyEvaluator.stranger(ns(stack)), sampler, OTLP);
-            allowed(e, NetworkPolicyEvaluator.stranger(ns(stack)), sampler, GatewayPlan.METRICS);
         }
+    }
+
+    /**
+     * The collectors' metrics name every tenant's exporter and pipeline: only the stack's scrapers read them, while
+     * teams send OTLP to the gateway from anywhere, and the gateway reaches the sampler on OTLP only.
+     */
+    @ParameterizedTest
+    @MethodSource("stacks")
+    void theCollectorsMetricsAreForTheScrapersOnly(String stack) {
+        var e = evaluator(stack);
+        var team = NetworkPolicyEvaluator.stranger("team-namespace");
+        var neighbour = NetworkPolicyEvaluator.stranger(ns(stack));
+        var scraper = stack.equals("local") ? e.pod("prometheus") : NetworkPolicyEvaluator.stranger("monitoring");
+        var gateway = e.pod(GatewayPlan.GATEWAY);
+        allowed(e, team, gateway, GatewayPlan.OTLP_GRPC);
+        allowed(e, team, gateway, GatewayPlan.OTLP_HTTP);
+        denied(e, team, gateway, GatewayPlan.METRICS);
+        denied(e, neighbour, gateway, GatewayPlan.METRICS);
+        allowed(e, scraper, gateway, GatewayPlan.METRICS);
+        var sampler = e.pods().stream().filter(p -> p.name().equals(GatewayPlan.SAMPLER)).findFirst();
+        assertEquals(stack.equals("prod"), sampler.isPresent(), "prod's tenants sample");
+        sampler.ifPresent(s -> {
+            denied(e, neighbour, s, GatewayPlan.METRICS);
+            denied(e, gateway, s, GatewayPlan.METRICS);
+            allowed(e, scraper, s, GatewayPlan.METRICS);
+        });
     }
 
     @ParameterizedTest
