@@ -65,6 +65,8 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
     public static final int OTLP_HTTP = 4318;
     public static final int METRICS = 8888;
     public static final int HEALTH = 13133;
+    /** Traces a sampler pod holds while it waits for their decision, over all its tenants (tail_sampling num_traces). */
+    static final int SAMPLER_TRACES = 100_000;
     /**
      * The largest request the gateway sends to Tempo, in bytes of OTLP protobuf: the exporter-side batcher splits
      * batches above it. It must fit the distributor's OTLP receiver limit (Distributor.MAX_RECV_MSG_SIZE_MIB, twice
@@ -143,9 +145,9 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
                     "auth", Map.of("authenticator", "basicauth/gateway"),
                     "max_recv_msg_size_mib", 2 * MAX_REQUEST_BYTES / (1024 * 1024)))));
             sm.addReceiver(in, "otlp");
-            tailSampling(sm, in, sampling);
             var sampled = sampling.stream().map(Tenant::id).toList();
             routeByTenant(sm, in, "routing/tenants", sampled, id -> tenantPipeline(id));
+            for (var t : sampling) tailSampling(sm, tenantPipeline(t.id()), t, sampling.size());
             long samplerQueue = queueBudget(volume, sampled.size());
             for (String id : sampled) exportToTempo(sm, tenantPipeline(id), id, tempo, samplerQueue, types);
             drainPipeline(sm, "routing/tenants");
@@ -557,29 +559,29 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
         c.addExporter(pipeline, "loadbalancing/sampler");
     }
 
-    /** Per-tenant rules: each an "and" of the tenant and one rule; the policies are or-ed. */
-    static void tailSampling(CollectorConfig c, String pipeline, List<Tenant> tenants) {
+    /**
+     * One tail sampler per tenant, after the tenant router, with that tenant's rules only (or-ed). The processor groups
+     * spans by trace ID alone and every policy looks at the whole group (contrib processor/tailsamplingprocessor: a
+     * trace's batches, sampling policies evaluated over all its spans): one shared sampler would merge a tenant's trace
+     * with any span of another tenant that carries the same trace ID, so that tenant could make another's rules keep
+     * (an error span of its own satisfies the other's keep-errors rule). Per tenant, the groups never mix, and one
+     * tenant's burst of new traces cannot evict another's from memory: the pod's budget of traces held (num_traces) is
+     * shared out equally.
+     */
+    static void tailSampling(CollectorConfig c, String pipeline, Tenant tenant, int tenants) {
         var policies = new ArrayList<Map<String, Object>>();
-        for (var t : tenants) {
-            Sampling s = t.settings().sampling();
-            if (s.keepErrors()) policies.add(forTenant(t.id(), "errors", Map.of("type", "status_code",
-                    "status_code", Map.of("status_codes", List.of("ERROR")))));
-            s.keepSlowerThan().ifPresent(d -> policies.add(forTenant(t.id(), "slow", Map.of("type", "latency",
-                    "latency", Map.of("threshold_ms", d.toMillis())))));
-            if (s.keepPercent() > 0) policies.add(forTenant(t.id(), "percent", Map.of("type", "probabilistic",
-                    "probabilistic", Map.of("sampling_percentage", ModelNumbers.whole(s.keepPercent())))));
-        }
-        c.add(PROCESSORS, "tail_sampling", Map.of("decision_wait", "10s", "num_traces", 100000,
-                "expected_new_traces_per_sec", 1000, "policies", policies));
-        c.appendProcessor(pipeline, "tail_sampling");
-    }
-
-    private static Map<String, Object> forTenant(String tenant, String rule, Map<String, Object> policy) {
-        var sub = new LinkedHashMap<String, Object>(policy);
-        sub.put("name", rule);
-        var tenantPolicy = Map.of("name", "tenant", "type", "string_attribute",
-                "string_attribute", Map.of("key", TENANT_ATTRIBUTE, "values", List.of(tenant)));
-        return Map.of("name", tenant + "-" + rule, "type", "and", "and", Map.of("and_sub_policy", List.of(tenantPolicy, sub)));
+        Sampling s = tenant.settings().sampling();
+        if (s.keepErrors()) policies.add(Map.of("name", "errors", "type", "status_code",
+                "status_code", Map.of("status_codes", List.of("ERROR"))));
+        s.keepSlowerThan().ifPresent(d -> policies.add(Map.of("name", "slow", "type", "latency",
+                "latency", Map.of("threshold_ms", d.toMillis()))));
+        if (s.keepPercent() > 0) policies.add(Map.of("name", "percent", "type", "probabilistic",
+                "probabilistic", Map.of("sampling_percentage", ModelNumbers.whole(s.keepPercent()))));
+        String id = "tail_sampling/" + tenant.id();
+        c.add(PROCESSORS, id, Map.of("decision_wait", "10s",
+                "num_traces", Math.max(SAMPLER_TRACES / 10, SAMPLER_TRACES / tenants),
+                "expected_new_traces_per_sec", Math.max(100, 1000 / tenants), "policies", policies));
+        c.appendProcessor(pipeline, id);
     }
 
     static void healthCheck(CollectorConfig c) {

@@ -162,4 +162,35 @@ class GatewayConfigTest {
         assertTrue(Stream.of("platform-gateway-sampler", "platform-gateway-sampler-ingress")
                 .allMatch(n -> Plans.of("prod").resources().stream().anyMatch(r -> r.name().equals(n))));
     }
+
+    /**
+     * Each sampling tenant has its own tail sampler, after the tenant router, with only its own rules: one shared
+     * sampler groups spans by trace ID alone, so another tenant's span with the same trace ID could satisfy its rules.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everySamplingTenantHasItsOwnTailSamplerWithOnlyItsRules() throws Exception {
+        var inputs = Plans.inputs("prod");
+        var sampler = configs("prod").get(1);
+        var processors = (Map<String, Object>) sampler.get("processors");
+        var pipelines = pipelines(sampler);
+        assertFalse(pipelines.get("traces/sample").get("processors").stream().anyMatch(p -> p.startsWith("tail_sampling")),
+                "nothing samples before the tenant router");
+        var sampling = inputs.tenants().stream().filter(t -> t.settings().sampling().enabled()).toList();
+        assertEquals(2, sampling.size());
+        for (var t : sampling) {
+            String id = "tail_sampling/" + t.id();
+            assertEquals(List.of("memory_limiter", id), pipelines.get("traces/tenant-" + t.id()).get("processors"));
+            assertEquals(List.of("routing/tenants"), pipelines.get("traces/tenant-" + t.id()).get("receivers"));
+            var policies = (List<Map<String, Object>>) ((Map<String, Object>) processors.get(id)).get("policies");
+            var s = t.settings().sampling();
+            var expected = new ArrayList<String>();
+            if (s.keepErrors()) expected.add("errors");
+            if (s.keepSlowerThan().isPresent()) expected.add("slow");
+            if (s.keepPercent() > 0) expected.add("percent");
+            assertEquals(expected, policies.stream().map(p -> (String) p.get("name")).toList(), t.id());
+            assertEquals(50_000, ((Map<String, Object>) processors.get(id)).get("num_traces"), "the pod's 100000 shared by two tenants");
+        }
+        assertEquals(sampling.size(), processors.keySet().stream().filter(k -> k.startsWith("tail_sampling")).count());
+    }
 }

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * rendered gateway and sampler configs on the real collector, the gateway's metrics into the real Prometheus 3.5 of
  * the local stack (OTLP receiver on) where prod's Mimir would be, kept traces into a recording OTLP receiver where
  * Tempo would be. The sampler keeps a tenant's errors and a tenth of the rest; the span metrics must count every span
- * sent, with the tenant's identity, and nothing of another tenant.
+ * sent, with the tenant's identity, and nothing of another tenant. The same path shows that one tenant's spans cannot
+ * make the sampler keep another tenant's traces.
  */
 @Tag("real")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -203,6 +204,52 @@ class SpanMetricsRealTest {
         var r = Servers.run(bin, List.of("validate", "--config=file:" + config.toAbsolutePath()), env, Duration.ofMinutes(2));
         Checks.judged("otelcol.validate.spanmetrics-no-pod-name", "otelcol", version, STACK, config + " without "
                 + io.tracingplatform.collector.GatewayPlan.POD_NAME_ENV, REJECT, r.code() == 0, r.tail(5));
+    }
+
+    /**
+     * A tenant cannot make another tenant's sampling rules keep: tenant B sends an error span with the trace ID of each
+     * of tenant A's traces (which have no error). A's keep-errors rule must not see B's span: A keeps only its own
+     * share (its percentage), B keeps its error spans, and neither's spans reach Tempo under the other's header. With
+     * one tail sampler for all tenants (grouping by trace ID alone) every one of A's traces was kept.
+     */
+    @Test
+    @Order(3)
+    void aTenantCannotMakeAnotherTenantsSamplingRulesKeep() {
+        var inputs = Plans.inputs(STACK);
+        var sampling = inputs.tenants().stream().filter(t -> t.settings().sampling().enabled() && t.settings().sampling().keepErrors()).toList();
+        var a = sampling.get(0);
+        String b = sampling.get(1).id();
+        double percent = a.settings().sampling().keepPercent();
+        var traceIds = new ArrayList<String>();
+        int refused = 0;
+        for (int i = 0; i < TRACES; i++) {
+            String trace = GatewayTrafficRealTest.newTraceId();
+            traceIds.add(trace);
+            refused += send(a.id(), trace, SPANS_PER_TRACE, false) == 200 ? 0 : 1;
+            refused += send(b, trace, 1, true) == 200 ? 0 : 1;
+        }
+        // B's error spans are all kept (its own rule): once they are in, A's decisions (same decision_wait) are made too.
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline && tracesOf(b, traceIds).size() < TRACES) GatewayTrafficRealTest.sleep(500);
+        GatewayTrafficRealTest.sleep(3000);
+        var keptA = tracesOf(a.id(), traceIds);
+        var keptB = tracesOf(b, traceIds);
+        boolean headers = tempo.spans().stream().filter(sp -> traceIds.contains(sp.traceId()))
+                .allMatch(sp -> sp.orgId().equals(sp.resource().get(io.tracingplatform.collector.GatewayPlan.TENANT_ATTRIBUTE)));
+        // A keeps its percentage of TRACES (deterministic per trace ID); half of them would be a 1e-9 event at 10%.
+        String detail = "refused " + refused + "; kept of " + TRACES + " traces: " + a.id() + " " + keptA.size() + " (keepPercent "
+                + percent + ", no errors of its own), " + b + " " + keptB.size() + " (one error span each); headers match tenants: " + headers;
+        System.out.println("sampling-isolation: " + detail);
+        Checks.judged("sampler.tenant-isolation", "otelcol", version, STACK, TRACES + " traces of " + a.id()
+                        + " with an error span of " + b + " under the same trace ID", ACCEPT,
+                refused == 0 && keptA.size() < TRACES / 2 && keptB.size() == TRACES && headers, detail + "\n" + sampler.tail(10));
+    }
+
+    /** Trace IDs of {@code traceIds} with a span that reached Tempo under {@code tenant}'s header. */
+    java.util.Set<String> tracesOf(String tenant, List<String> traceIds) {
+        var set = new java.util.TreeSet<String>();
+        for (var sp : tempo.spans()) if (traceIds.contains(sp.traceId()) && tenant.equals(sp.orgId())) set.add(sp.traceId());
+        return set;
     }
 
     int send(String tenant, String trace, int spans, boolean withError) {
