@@ -61,6 +61,8 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
     /** The traces pipeline that feeds the span metrics connector, and the metrics pipeline it feeds. */
     static final String SPAN_METRICS_FEED = "traces/spanmetrics";
     static final String SPAN_METRICS_OUT = "metrics/spanmetrics";
+    /** The span metrics series one gateway pod keeps per service and metric (aggregation_cardinality_limit). */
+    static final int SPAN_METRICS_SERIES_PER_SERVICE = 2000;
     public static final int OTLP_GRPC = 4317;
     public static final int OTLP_HTTP = 4318;
     public static final int METRICS = 8888;
@@ -126,7 +128,7 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
         var ids = tenants.stream().map(Tenant::id).toList();
         settings.gateway().logsEndpoint().ifPresent(url -> passThrough(gw, "logs", url, settings, ids, types));
         settings.gateway().metricsEndpoint().ifPresent(url -> passThrough(gw, "metrics", url, settings, ids, types));
-        if (!spanMetrics.isEmpty()) spanMetricsBeforeSampling(gw, "routing/tenants", "routing/metrics");
+        if (!spanMetrics.isEmpty()) spanMetricsBeforeSampling(gw, "routing/tenants", "routing/metrics", types.spanMetrics());
         healthCheck(gw);
         selfTelemetry(gw);
         if (local) debugExtensions(gw);
@@ -147,7 +149,8 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
             sm.addReceiver(in, "otlp");
             var sampled = sampling.stream().map(Tenant::id).toList();
             routeByTenant(sm, in, "routing/tenants", sampled, id -> tenantPipeline(id));
-            for (var t : sampling) tailSampling(sm, tenantPipeline(t.id()), t, sampling.size());
+            double rates = sampling.stream().mapToDouble(t -> t.settings().rateLimitMBps()).sum();
+            for (var t : sampling) tailSampling(sm, tenantPipeline(t.id()), t, t.settings().rateLimitMBps() / rates);
             long samplerQueue = queueBudget(volume, sampled.size());
             for (String id : sampled) exportToTempo(sm, tenantPipeline(id), id, tempo, samplerQueue, types);
             drainPipeline(sm, "routing/tenants");
@@ -302,13 +305,17 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
      * @param grpc the OTLP/gRPC exporter type
      * @param http the OTLP/HTTP exporter type
      * @param drainRenamed whether each queued exporter's pre-rename id drains its queue
+     * @param spanMetrics the span metrics connector's type (span_metrics from contrib 0.151)
      */
-    record OtlpTypes(String grpc, String http, boolean drainRenamed) {
+    record OtlpTypes(String grpc, String http, boolean drainRenamed, String spanMetrics) {
         static OtlpTypes of(io.tracingplatform.release.Release release) {
             var listed = release.collectorComponents();
             boolean renamed = listed.contains("exporter/otlp_grpc");
+            // contrib 0.151 renamed the spanmetrics connector span_metrics (its metadata.yaml: type, deprecated_type);
+            // it keeps no state on disk, so the new name needs no drain.
             return new OtlpTypes(renamed ? "otlp_grpc" : "otlp", listed.contains("exporter/otlp_http") ? "otlp_http" : "otlphttp",
-                    renamed && listed.contains("exporter/otlp"));
+                    renamed && listed.contains("exporter/otlp"),
+                    listed.contains("connector/span_metrics") ? "span_metrics" : "spanmetrics");
         }
     }
 
@@ -366,8 +373,10 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
      *       {@code service.name} is renamed {@code service}, the generator's label; {@code tenant} carries the tenant,
      *       as the generator's inject_tenant_id_as (TempoPlan), so one Prometheus keeps two tenants' services apart;</li>
      *   <li>buckets: the generator's default histogram_buckets (0.002 s doubling to 16.384 s), in seconds; flushed
-     *       every 15s and dropped after 15m unseen, as the generator's registry collection_interval and
-     *       stale_duration;</li>
+     *       every 15s, as the generator's registry collection_interval. A service's series stop 15m after its last
+     *       span (metrics_expiration works per resource, connector.go: lastSeen per resourceMetrics), not per series
+     *       as the generator's stale_duration does: a span name seen once is exported as long as its service sends,
+     *       hence the per-service series cap;</li>
      *   <li>no exemplars: most would point at traces the sampling tier drops.</li>
      * </ul>
      *
@@ -383,14 +392,17 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
      * metrics router reads: the default at 0.140.1, and {@code add_resource_attributes} keeps it so where the
      * feature gate excludeResourceMetrics is on (spanmetricsconnector connector.go buildMetrics).
      */
-    static void spanMetricsBeforeSampling(CollectorConfig c, String traceRouter, String metricsRouter) {
+    static void spanMetricsBeforeSampling(CollectorConfig c, String traceRouter, String metricsRouter, String connectorType) {
         c.addReceiver(SPAN_METRICS_FEED, traceRouter);
-        // Only what identifies a service and its tenant: the resource is the connector's key (createResourceKey).
+        // Only what becomes a label: the resource is the connector's key (createResourceKey), and an OTLP receiver
+        // (Prometheus, Mimir) makes labels of service.name/namespace (job) and service.instance.id (instance) only.
+        // Anything else in the key (a team's own environment or cluster name) would split one service into two
+        // counters with identical labels, which the backend then interleaves or refuses as duplicates.
         // error_mode ignore: the feed must never refuse a team's traces (the router would return the error to the
         // client, which retries, and the sampling tier would get those spans twice).
         c.add(PROCESSORS, "transform/spanmetrics-resource", Map.of("error_mode", "ignore", "trace_statements", List.of(
                 Map.of("context", "resource", "statements", List.of("keep_keys(attributes, [\"service.name\", "
-                        + "\"service.namespace\", \"" + TENANT_ATTRIBUTE + "\", \"deployment.environment.name\", \"k8s.cluster.name\"])")))));
+                        + "\"service.namespace\", \"" + TENANT_ATTRIBUTE + "\"])")))));
         c.appendProcessor(SPAN_METRICS_FEED, "transform/spanmetrics-resource");
         var buckets = new ArrayList<String>();
         for (int ms = 2; ms <= 16384; ms *= 2) buckets.add(ms + "ms");
@@ -403,10 +415,15 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
         connector.put("metrics_expiration", "15m");
         connector.put("add_resource_attributes", true);
         connector.put("exclude_dimensions", List.of("collector.instance.id"));
-        c.add(CONNECTORS, "spanmetrics", connector);
-        c.addExporter(SPAN_METRICS_FEED, "spanmetrics");
+        // Per service (the connector's resource) and metric, per gateway pod: span names built from URLs or ids
+        // cannot grow the series without bound; beyond it they count in one otel.metric.overflow=true series
+        // (internal/metrics/metrics.go). Tempo's max_active_series does not govern these series; the metrics
+        // backend's own per-tenant limit does.
+        connector.put("aggregation_cardinality_limit", SPAN_METRICS_SERIES_PER_SERVICE);
+        c.add(CONNECTORS, connectorType, connector);
+        c.addExporter(SPAN_METRICS_FEED, connectorType);
 
-        c.addReceiver(SPAN_METRICS_OUT, "spanmetrics");
+        c.addReceiver(SPAN_METRICS_OUT, connectorType);
         c.add(PROCESSORS, "transform/spanmetrics-names", Map.of("error_mode", "propagate", "metric_statements", List.of(
                 Map.of("context", "metric", "statements", List.of(
                         "set(name, \"traces.spanmetrics.calls.total\") where name == \"traces.spanmetrics.calls\"",
@@ -566,9 +583,13 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
      * with any span of another tenant that carries the same trace ID, so that tenant could make another's rules keep
      * (an error span of its own satisfies the other's keep-errors rule). Per tenant, the groups never mix, and one
      * tenant's burst of new traces cannot evict another's from memory: the pod's budget of traces held (num_traces) is
-     * shared out equally.
+     * shared out by the tenants' rate limits (a tenant allowed more data sends more traces), at least a tenth of it
+     * each. The memory limiter, not this count, protects the pod; a tenant whose traces outrun its share sees
+     * otelcol_processor_tail_sampling_sampling_trace_dropped_too_early grow for its processor.
+     *
+     * @param share the tenant's part of the pod's trace budget (its rate limit over all sampling tenants')
      */
-    static void tailSampling(CollectorConfig c, String pipeline, Tenant tenant, int tenants) {
+    static void tailSampling(CollectorConfig c, String pipeline, Tenant tenant, double share) {
         var policies = new ArrayList<Map<String, Object>>();
         Sampling s = tenant.settings().sampling();
         if (s.keepErrors()) policies.add(Map.of("name", "errors", "type", "status_code",
@@ -579,8 +600,8 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
                 "probabilistic", Map.of("sampling_percentage", ModelNumbers.whole(s.keepPercent()))));
         String id = "tail_sampling/" + tenant.id();
         c.add(PROCESSORS, id, Map.of("decision_wait", "10s",
-                "num_traces", Math.max(SAMPLER_TRACES / 10, SAMPLER_TRACES / tenants),
-                "expected_new_traces_per_sec", Math.max(100, 1000 / tenants), "policies", policies));
+                "num_traces", Math.max(SAMPLER_TRACES / 10, Math.round(SAMPLER_TRACES * share)),
+                "expected_new_traces_per_sec", Math.max(100, Math.round(1000 * share)), "policies", policies));
         c.appendProcessor(pipeline, id);
     }
 
@@ -602,10 +623,14 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
         c.add(EXTENSIONS, "zpages", Map.of("endpoint", "localhost:55679"));
     }
 
-    /** memory_limiter first in every pipeline, so overload is refused before any work is done. */
+    /**
+     * memory_limiter first in every pipeline, so overload is refused before any work is done; not in the span metrics
+     * feed, which shares its data with the sampler route: a refusal there would make the client resend spans the
+     * sampling tier already has (the intake pipeline's limiter has refused overload before the router).
+     */
     static void memoryLimiterFirst(CollectorConfig c) {
         c.add(PROCESSORS, "memory_limiter", Map.of("check_interval", "1s", "limit_percentage", 80, "spike_limit_percentage", 20));
-        for (String p : c.pipelines().keySet()) c.prependProcessor(p, "memory_limiter");
+        for (String p : c.pipelines().keySet()) if (!p.equals(SPAN_METRICS_FEED)) c.prependProcessor(p, "memory_limiter");
     }
 
     static Map<String, List<String>> componentTypes(CollectorConfig c) {

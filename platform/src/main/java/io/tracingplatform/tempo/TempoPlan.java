@@ -138,7 +138,7 @@ public record TempoPlan(Map<String, String> configs, Map<String, String> configH
         var d = settings.tenants().defaults();
         // global: a tenant's limit is for the cluster, divided by the healthy distributors (only read from here).
         return overrides("global", d.retention(), d.rateLimitMBps(), d.burstMB(), d.maxTracesPerUser(), d.maxTraceSizeMB(),
-                d.spanMetrics(), d.serviceGraphs(), d.maxActiveSeries());
+                spanMetricsProcessor(d.spanMetrics(), false), d.serviceGraphs(), d.maxActiveSeries());
     }
 
     /**
@@ -146,9 +146,9 @@ public record TempoPlan(Map<String, String> configs, Map<String, String> configH
      * not the default (grafana/tempo#4996), and zero means no retention or no ingestion.
      */
     static TempoConfig.TenantOverrides overrides(String rateStrategy, Duration retention, double rateMBps, double burstMB, long traces,
-                                                 double traceMB, boolean spanMetrics, boolean serviceGraphs, long series) {
+                                                 double traceMB, String spanMetrics, boolean serviceGraphs, long series) {
         var processors = new ArrayList<String>();
-        if (spanMetrics) processors.add("span-metrics");
+        if (spanMetrics != null) processors.add(spanMetrics);
         if (serviceGraphs) processors.add("service-graphs");
         return new TempoConfig.TenantOverrides(
                 new TempoConfig.Ingestion(rateStrategy, bytes(rateMBps), bytes(burstMB), traces, true),
@@ -159,16 +159,24 @@ public record TempoPlan(Map<String, String> configs, Map<String, String> configH
                 new TempoConfig.Global(bytes(traceMB)));
     }
 
-    /**
-     * Per tenant; span-metrics only where the gateway does not already compute them before sampling
-     * (TenantEnvironment.spanMetricsAtGateway): the generator sees only kept traces, and both would count twice.
-     */
+    /** The generator's span-metrics processor, or null for none (Tempo v2.10.8 modules/generator/processor/processor_names.go). */
+    static String spanMetricsProcessor(boolean spanMetrics, boolean atGateway) {
+        if (!spanMetrics) return null;
+        // Where the gateway counts calls and latency before sampling (TenantEnvironment.spanMetricsAtGateway), the
+        // generator would count the kept traces again: it keeps only the size subprocessor
+        // (traces_spanmetrics_size_total, what reached Tempo, which is what the tenant's rate limit measures and the
+        // tenant usage dashboard shows against it).
+        return atGateway ? "span-metrics-size" : "span-metrics";
+    }
+
+    /** Per tenant (span metrics: see spanMetricsProcessor). */
     static String overridesYaml(StackSettings settings, List<Tenant> tenants) {
         var map = new TreeMap<String, TempoConfig.TenantOverrides>();
         for (var t : tenants) {
             var s = t.settings();
             map.put(t.id(), overrides(null, s.retention(), s.rateLimitMBps(), s.burstMB(), s.maxTracesPerUser(),
-                    s.maxTraceSizeMB(), s.spanMetrics() && !s.spanMetricsAtGateway(), s.serviceGraphs(), s.maxActiveSeries()));
+                    s.maxTraceSizeMB(), spanMetricsProcessor(s.spanMetrics(), s.spanMetricsAtGateway()), s.serviceGraphs(),
+                    s.maxActiveSeries()));
         }
         return Yaml.toYaml(new TempoConfig.OverridesFile(map));
     }

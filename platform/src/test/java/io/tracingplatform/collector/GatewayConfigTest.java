@@ -34,7 +34,9 @@ class GatewayConfigTest {
             Map.entry("exporter/loadbalancing", "loadbalancingexporter"),
             Map.entry("exporter/otlp", "otlpexporter"), Map.entry("exporter/otlphttp", "otlphttpexporter"),
             // The 0.144+ names of the same modules (their internal/metadata/generated_status.go: Type, DeprecatedType).
-            Map.entry("exporter/otlp_grpc", "otlpexporter"), Map.entry("exporter/otlp_http", "otlphttpexporter"));
+            Map.entry("exporter/otlp_grpc", "otlpexporter"), Map.entry("exporter/otlp_http", "otlphttpexporter"),
+            // contrib 0.151+ name of the same module (its metadata.yaml: type span_metrics, deprecated_type spanmetrics).
+            Map.entry("connector/span_metrics", "spanmetricsconnector"));
 
     static List<Map<String, Object>> configs(String stack) throws Exception {
         var inputs = Plans.inputs(stack);
@@ -94,7 +96,12 @@ class GatewayConfigTest {
     @ValueSource(strings = {"local", "dev", "staging", "prod"})
     void memoryLimiterIsFirstInEveryPipeline(String stack) throws Exception {
         for (var cfg : configs(stack)) {
-            pipelines(cfg).forEach((name, p) -> assertEquals("memory_limiter", p.get("processors").get(0), name));
+            pipelines(cfg).forEach((name, p) -> {
+                // The span metrics feed shares its data with the sampler route: a refusal there would make the client
+                // resend what the sampling tier already took (GatewayPlan.memoryLimiterFirst).
+                if (name.equals("traces/spanmetrics")) assertFalse(p.get("processors").contains("memory_limiter"), name);
+                else assertEquals("memory_limiter", p.get("processors").get(0), name);
+            });
         }
     }
 
@@ -124,6 +131,10 @@ class GatewayConfigTest {
                 if (c.equals("exporter/otlp_grpc") || c.equals("exporter/otlp_http")) {
                     assertTrue(io.tracingplatform.release.Versions.compare(version, "0.144.0") >= 0,
                             release.name() + ": " + c + " is a name of otelcol 0.144 and later, not of " + version);
+                }
+                if (c.equals("connector/span_metrics")) {
+                    assertTrue(io.tracingplatform.release.Versions.compare(version, "0.151.0") >= 0,
+                            release.name() + ": " + c + " is a name of contrib 0.151 and later, not of " + version);
                 }
                 // The distribution pins each module itself (v0.140.0 builds contrib modules at v0.140.1).
                 assertTrue(java.util.regex.Pattern.compile("/" + module + " v\\d").matcher(manifest).find(),
@@ -189,7 +200,10 @@ class GatewayConfigTest {
             if (s.keepSlowerThan().isPresent()) expected.add("slow");
             if (s.keepPercent() > 0) expected.add("percent");
             assertEquals(expected, policies.stream().map(p -> (String) p.get("name")).toList(), t.id());
-            assertEquals(50_000, ((Map<String, Object>) processors.get(id)).get("num_traces"), "the pod's 100000 shared by two tenants");
+            // The pod's 100000 shared by the tenants' rate limits.
+            double rates = sampling.stream().mapToDouble(x -> x.settings().rateLimitMBps()).sum();
+            assertEquals(Math.round(100_000 * t.settings().rateLimitMBps() / rates),
+                    ((Number) ((Map<String, Object>) processors.get(id)).get("num_traces")).longValue(), t.id());
         }
         assertEquals(sampling.size(), processors.keySet().stream().filter(k -> k.startsWith("tail_sampling")).count());
     }

@@ -48,8 +48,8 @@ class SpanMetricsBeforeSamplingTest {
             assertEquals(expected, route.get(0).get("pipelines"), t.id());
         }
         var pipelines = at(cfg, "service", "pipelines");
-        assertEquals(Map.of("receivers", List.of("routing/tenants"), "processors", List.of("memory_limiter",
-                "transform/spanmetrics-resource"), "exporters", List.of("spanmetrics")), at(pipelines, "traces/spanmetrics"));
+        assertEquals(Map.of("receivers", List.of("routing/tenants"), "processors", List.of("transform/spanmetrics-resource"),
+                "exporters", List.of("spanmetrics")), at(pipelines, "traces/spanmetrics"));
         assertEquals(Map.of("receivers", List.of("spanmetrics"), "processors", List.of("memory_limiter",
                 "transform/spanmetrics-names", "resource/spanmetrics-instance"), "exporters", List.of("routing/metrics")),
                 at(pipelines, "metrics/spanmetrics"), "into the per-tenant metrics routing: each tenant's own X-Scope-OrgID");
@@ -98,6 +98,10 @@ class SpanMetricsBeforeSamplingTest {
             var s = t.settings();
             assertEquals(s.spanMetrics() && !s.sampling().enabled(), processors.contains("span-metrics"),
                     stack + " " + t.id() + ": span metrics from Tempo only for tenants that keep every trace " + processors);
+            // The size subprocessor only, where the gateway counts: the tenant usage dashboard's bytes against the
+            // rate limit (traces_spanmetrics_size_total) measure what reached Tempo.
+            assertEquals(s.spanMetricsAtGateway(), processors.contains("span-metrics-size"),
+                    stack + " " + t.id() + ": the generator keeps the size of what reached Tempo " + processors);
             assertEquals(s.serviceGraphs(), processors.contains("service-graphs"),
                     stack + " " + t.id() + ": service graphs stay with the generator (no servicegraph connector here)");
             assertEquals(s.spanMetricsAtGateway(), gw.spanMetricsTenants().contains(t.id()), stack + " " + t.id());

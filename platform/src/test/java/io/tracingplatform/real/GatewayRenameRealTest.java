@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
  * and the queue file is named after the configured id (service/internal/builders/exporter.go keeps set.ID;
  * exporterhelper internal/queue/persistent_queue.go GetClient(kind, ownerID, signal)). So the test gives each renamed
  * exporter a type 0.140.1 knows and an id that differs from its old one, as the rename does: otlp_grpc/tenant-x becomes
- * otlp/renamed-tenant-x, otlp_http/y becomes otlphttp/y. Everything else is the 2026.12 render as it is.
+ * otlp/renamed-tenant-x, otlp_http/y becomes otlphttp/y, the span_metrics connector spanmetrics. Everything else is the
+ * 2026.12 render as it is.
  */
 @Tag("real")
 class GatewayRenameRealTest {
@@ -127,7 +128,10 @@ class GatewayRenameRealTest {
         if (!yaml.contains("otlp_grpc/tenant-" + direct) || !yaml.contains(GatewayPlan.DRAIN_PIPELINE + ":")) {
             throw new AssertionError("release " + TO + " no longer renames the exporters or has no drain pipeline:\n" + yaml);
         }
-        return Yaml.YAML.readValue(yaml.replace("otlp_grpc/", "otlp/renamed-").replace("otlp_http/", "otlphttp/"), LinkedHashMap.class);
+        // The span metrics connector's 0.151+ name, span_metrics, is one factory with spanmetrics too (contrib
+        // spanmetricsconnector metadata.yaml deprecated_type); it keeps no state on disk.
+        return Yaml.YAML.readValue(yaml.replace("otlp_grpc/", "otlp/renamed-").replace("otlp_http/", "otlphttp/")
+                .replace("span_metrics", "spanmetrics"), LinkedHashMap.class);
     }
 
     @SuppressWarnings("unchecked")
