@@ -92,8 +92,7 @@ public final class TracingPlatform extends ComponentResource {
         var gatewayPlan = GatewayPlan.of(settings, inputs.tenants(), inputs.today());
         // With the platform's NetworkPolicies on, the gateway's and sampler's metrics port admit only Tempo's scrapers.
         var scrapers = settings.tempo().networkPolicy()
-                ? java.util.Optional.of(io.tracingplatform.tempo.EntryPointPolicies.scrapers(tempoClients(settings),
-                        settings.tempo().scrapeNamespaces()))
+                ? java.util.Optional.of(io.tracingplatform.tempo.EntryPointPolicies.scrapers(tempoClients(settings), settings.tempo()))
                 : java.util.Optional.<List<io.tracingplatform.k8s.NetworkPolicies.Peer>>empty();
         new GatewayCluster(Names.child(name, "gateway"), settings, gatewayPlan, scrapers, providers,
                 ComponentResourceOptions.builder().parent(this).dependsOn(ns, tempo).build());
@@ -112,7 +111,8 @@ public final class TracingPlatform extends ComponentResource {
 
     /**
      * Who connects to Tempo from outside it: the gateway and the sampler write, Grafana reads, and on the local stack its
-     * own Prometheus (in the platform namespace, so no scrape namespace covers it) scrapes.
+     * own Prometheus (in the platform namespace, so no scrape namespace covers it) scrapes. The cluster's Prometheus is
+     * not named here: EntryPointPolicies.scrapers adds it from tempo.scrapeNamespaces and tempo.scrapePodLabels.
      */
     static TempoClients tempoClients(StackSettings settings) {
         var gateway = GatewayPlan.GATEWAY;

@@ -302,6 +302,45 @@ public final class Fields {
         return List.copyOf(names);
     }
 
+    /** A label name's part after an optional prefix, and a value: at most 63 characters, alphanumerics at both ends. */
+    private static final Pattern LABEL_NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
+    private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+
+    /**
+     * Kubernetes labels (a label selector's matchLabels): keys {@code [prefix/]name}, the prefix a DNS subdomain of at
+     * most 253 characters, the name and every value at most 63 characters of alphanumerics, '-', '_' and '.', starting
+     * and ending alphanumeric (values may be empty). {@code defaultValue} when the key is absent; an explicit {@code {}}
+     * stays empty. A bad label is named in the problem, whose fix sets the default.
+     */
+    public Map<String, String> labelMap(String key, Map<String, String> defaultValue) {
+        if (!has(key)) return defaultValue;
+        var labels = stringMap(key);
+        // One line of JSON, as the engine hands objects over; label syntax has no character JSON must escape.
+        var pairs = new ArrayList<String>();
+        new TreeMap<>(defaultValue).forEach((k, v) -> pairs.add("\"" + k + "\":\"" + v + "\""));
+        String example = "{" + String.join(",", pairs) + "}";
+        for (var e : labels.entrySet()) {
+            if (!isLabelKey(e.getKey())) {
+                problem(key, "'" + e.getKey() + "' is not a Kubernetes label key ([prefix/]name: the name at most 63 "
+                        + "characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit; the "
+                        + "prefix a lowercase DNS subdomain).", example);
+            }
+            if (!e.getValue().isEmpty() && (e.getValue().length() > 63 || !LABEL_NAME.matcher(e.getValue()).matches())) {
+                problem(key, "'" + e.getValue() + "' (of " + e.getKey() + ") is not a Kubernetes label value (at most 63 "
+                        + "characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit).", example);
+            }
+        }
+        return labels;
+    }
+
+    static boolean isLabelKey(String key) {
+        int slash = key.indexOf('/');
+        String prefix = slash < 0 ? null : key.substring(0, slash);
+        String name = slash < 0 ? key : key.substring(slash + 1);
+        if (prefix != null && (prefix.isEmpty() || prefix.length() > 253 || !DNS_SUBDOMAIN.matcher(prefix).matches())) return false;
+        return name.length() <= 63 && LABEL_NAME.matcher(name).matches();
+    }
+
     /** Children of a map whose keys are names (e.g. per-component overrides). */
     public Map<String, Fields> objects(String key) {
         Object v = value(key);

@@ -36,28 +36,43 @@ import java.util.regex.Pattern;
  *     Grafana reads; ingesters, queriers, generators, compactors and memcached only from the Tempo pods that call
  *     them, tempo/InternalPolicies); default true (needs a CNI that enforces policies; false for a cluster where they
  *     get in the way, see runbooks/incidents.md)
- * @param scrapeNamespaces namespaces whose pods may scrape those pods' metrics ports (3200, memcached's exporter 9150,
- *     vulture's 8080; the cluster's Prometheus);
+ * @param scrapeNamespaces namespaces whose Prometheus (the pods of {@code scrapePodLabels}) may scrape those pods' metrics
+ *     ports (3200, memcached's exporter 9150, vulture's 8080) and the collectors' 8888;
  *     default [monitoring] ([] on local, whose own Prometheus runs in the platform namespace and is admitted by name)
+ * @param scrapePodLabels labels (name to value) a pod of scrapeNamespaces must carry, all of them, to scrape; default
+ *     {@link #PROMETHEUS_POD_LABELS}; an explicit {@code {}} admits every pod of those namespaces (weaker: their
+ *     Grafana, Alertmanager, exporters and Jobs could then query any tenant's traces through port 3200)
  */
 public record TempoSettings(double plannedIngestMBps, int replicationFactor, String profile, String zoneSpread,
                             String walSize, String generatorWalSize, Optional<String> storageClass,
                             String prometheusRemoteWriteUrl, boolean prometheusOperator, int hpaMaxFactor,
                             Map<String, ComponentOverride> components, List<String> zones, String clusterLabel,
-                            boolean networkPolicy, List<String> scrapeNamespaces) {
+                            boolean networkPolicy, List<String> scrapeNamespaces, Map<String, String> scrapePodLabels) {
     public TempoSettings {
         zones = List.copyOf(zones);
         scrapeNamespaces = List.copyOf(scrapeNamespaces);
+        scrapePodLabels = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(scrapePodLabels));
     }
 
-    /** Settings as tests build them, with the stack file's defaults: no zones, label off, policies on for [monitoring]. */
+    /**
+     * The label the Prometheus Operator puts on every Prometheus server pod it runs, kube-prometheus-stack's included
+     * (prometheus-operator pkg/prometheus/server/statefulset.go, makeStatefulSetSpec: podSelectorLabels
+     * {@code app.kubernetes.io/name: prometheus}, also the StatefulSet's selector, so it stays). Its Alertmanager,
+     * Grafana and exporters carry other names.
+     */
+    public static final Map<String, String> PROMETHEUS_POD_LABELS = Map.of("app.kubernetes.io/name", "prometheus");
+
+    /**
+     * Settings as tests build them, with the stack file's defaults: no zones, label off, policies on for the
+     * Prometheus of [monitoring].
+     */
     public TempoSettings(double plannedIngestMBps, int replicationFactor, String profile, String zoneSpread,
                          String walSize, String generatorWalSize, Optional<String> storageClass,
                          String prometheusRemoteWriteUrl, boolean prometheusOperator, int hpaMaxFactor,
                          Map<String, ComponentOverride> components) {
         this(plannedIngestMBps, replicationFactor, profile, zoneSpread, walSize, generatorWalSize, storageClass,
                 prometheusRemoteWriteUrl, prometheusOperator, hpaMaxFactor, components, List.of(), "off", true,
-                List.of("monitoring"));
+                List.of("monitoring"), PROMETHEUS_POD_LABELS);
     }
 
     /** Whether ingesters run one StatefulSet per zone with zone-aware replication. */
@@ -131,9 +146,11 @@ public record TempoSettings(double plannedIngestMBps, int replicationFactor, Str
         String label = f.choice("clusterLabel", List.of("verified", "unverified", "off"), "off", false);
         boolean networkPolicy = f.bool("networkPolicy", true);
         var scrapeNamespaces = f.namespaceList("scrapeNamespaces", local ? List.of() : List.of("monitoring"), "monitoring");
+        // Absent: the default; {} given on purpose: every pod of the scrape namespaces.
+        var scrapePodLabels = f.labelMap("scrapePodLabels", PROMETHEUS_POD_LABELS);
         f.finish();
         return new TempoSettings(ingest, rf, profile, spread, wal, genWal, storageClass, remoteWrite, operator, hpaMax,
-                Map.copyOf(components), zones, label, networkPolicy, scrapeNamespaces);
+                Map.copyOf(components), zones, label, networkPolicy, scrapeNamespaces, scrapePodLabels);
     }
 
 }

@@ -37,10 +37,15 @@ public final class NetworkPolicies {
         }
     }
 
-    /** Every pod of these namespaces; none named is no peer at all (never "any namespace"). */
-    public record Namespaces(List<String> names) implements Peer {
+    /**
+     * The pods of these namespaces that carry all {@code podLabels}; no labels: every pod of them. None named is no peer
+     * at all (never "any namespace"). Written as ONE peer with both selectors, which Kubernetes reads as an AND; as two
+     * peers they would add up (every pod of the namespaces, plus the labelled pods of the policy's own namespace).
+     */
+    public record Namespaces(List<String> names, Map<String, String> podLabels) implements Peer {
         public Namespaces {
             names = List.copyOf(names);
+            podLabels = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(podLabels)); // sorted: stable output
         }
     }
 
@@ -48,8 +53,14 @@ public final class NetworkPolicies {
         return new Pods(labels);
     }
 
+    /** Every pod of these namespaces. */
     public static Peer namespaces(List<String> names) {
-        return new Namespaces(names);
+        return new Namespaces(names, Map.of());
+    }
+
+    /** The pods of these namespaces that carry all {@code podLabels} (none: every pod). */
+    public static Peer namespaces(List<String> names, Map<String, String> podLabels) {
+        return new Namespaces(names, podLabels);
     }
 
     /**
@@ -88,9 +99,11 @@ public final class NetworkPolicies {
                 } else if (peer instanceof Namespaces n && !n.names().isEmpty()) {
                     // matchExpressions In, not matchLabels: one peer for any number of namespaces. An empty In list is
                     // refused by the API server, and no peer would turn the rule into "from anywhere": hence the check.
-                    peers.add(NetworkPolicyPeerArgs.builder().namespaceSelector(LabelSelectorArgs.builder()
+                    var both = NetworkPolicyPeerArgs.builder().namespaceSelector(LabelSelectorArgs.builder()
                             .matchExpressions(LabelSelectorRequirementArgs.builder().key(NAMESPACE_NAME_LABEL)
-                                    .operator("In").values(n.names()).build()).build()).build());
+                                    .operator("In").values(n.names()).build()).build());
+                    if (!n.podLabels().isEmpty()) both.podSelector(LabelSelectorArgs.builder().matchLabels(n.podLabels()).build());
+                    peers.add(both.build());
                 }
             }
             if (!rule.fromAnywhere() && peers.isEmpty()) continue; // admits nobody

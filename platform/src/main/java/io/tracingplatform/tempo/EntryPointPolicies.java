@@ -1,5 +1,6 @@
 package io.tracingplatform.tempo;
 
+import io.tracingplatform.config.TempoSettings;
 import io.tracingplatform.k8s.Labels;
 import io.tracingplatform.k8s.NetworkPolicies;
 import io.tracingplatform.k8s.NetworkPolicies.Peer;
@@ -28,7 +29,7 @@ public final class EntryPointPolicies {
     }
 
     /** The distributors' ingress. */
-    public static List<Rule> distributor(TempoClients clients, List<String> scrapeNamespaces) {
+    public static List<Rule> distributor(TempoClients clients, List<Peer> scrapers) {
         var writers = pods(clients.writers());
         // tempo-vulture writes its probe traces straight to a distributor (its OTLP gRPC port).
         writers.add(NetworkPolicies.pods(component(TempoCluster.VULTURE)));
@@ -37,11 +38,11 @@ public final class EntryPointPolicies {
                 // same senders so switching an exporter's protocol needs no policy change.
                 Rule.from(writers, Distributor.OTLP_GRPC, Distributor.OTLP_HTTP),
                 ownTraffic(),
-                metrics(clients, scrapeNamespaces));
+                metrics(scrapers));
     }
 
     /** The query-frontends' ingress. */
-    public static List<Rule> queryFrontend(TempoClients clients, List<String> scrapeNamespaces) {
+    public static List<Rule> queryFrontend(TempoClients clients, List<Peer> scrapers) {
         var readers = pods(clients.readers());
         // tempo-vulture reads its probe traces back through the query-frontend's HTTP API.
         readers.add(NetworkPolicies.pods(component(TempoCluster.VULTURE)));
@@ -56,7 +57,7 @@ public final class EntryPointPolicies {
                 // initialises memberlist (Common -> UsageReport -> MemberlistKV); should it gossip, members must reach
                 // it, and where nothing listens the rule opens nothing.
                 Rule.from(List.of(NetworkPolicies.pods(tempoPods())), WorkloadSpec.GOSSIP),
-                metrics(clients, scrapeNamespaces));
+                metrics(scrapers));
     }
 
     /**
@@ -72,25 +73,29 @@ public final class EntryPointPolicies {
 
     /**
      * Metrics (/metrics on the HTTP port) for the cluster's Prometheus. On the query-frontend the same port serves the
-     * HTTP API: a scraper there could also query, so keep scrapeNamespaces to the monitoring stack's namespaces. With
-     * no namespace and no scraper pod the rule admits nobody (it is left out, never turned into "from anywhere").
+     * HTTP API: a scraper there could also query, hence only Prometheus's pods of the scrape namespaces. With no
+     * scraper at all the rule admits nobody (it is left out, never turned into "from anywhere").
      */
-    static Rule metrics(TempoClients clients, List<String> scrapeNamespaces) {
-        return metrics(clients, scrapeNamespaces, WorkloadSpec.HTTP);
+    static Rule metrics(List<Peer> scrapers) {
+        return metrics(scrapers, WorkloadSpec.HTTP);
     }
 
     /** The same scrapers on {@code port} (memcached's exporter, tempo-vulture). */
-    static Rule metrics(TempoClients clients, List<String> scrapeNamespaces, int port) {
-        return Rule.from(scrapers(clients, scrapeNamespaces), port);
+    static Rule metrics(List<Peer> scrapers, int port) {
+        return Rule.from(scrapers, port);
     }
 
     /**
-     * Who scrapes the platform's pods: the scraper pods (the local stack's Prometheus) and every pod of the scrape
-     * namespaces. The gateway's and the sampler's metrics port admit the same peers (GatewayCluster).
+     * Who scrapes the platform's pods, the one place that says it: the scraper pods (the local stack's Prometheus) and
+     * the pods of {@code tempo.scrapeNamespaces} that carry {@code tempo.scrapePodLabels} (one peer, both selectors: an
+     * AND). Not every pod of those namespaces: their Grafana, Alertmanager, exporters and Jobs would reach the
+     * query-frontend's API for any tenant, the queriers' /querier/api, the ingesters' /shutdown and the collectors'
+     * metrics naming every tenant's exporter. Every Tempo pod's metrics rule, and the gateway's and the sampler's
+     * (GatewayCluster), admit these peers.
      */
-    public static List<Peer> scrapers(TempoClients clients, List<String> scrapeNamespaces) {
+    public static List<Peer> scrapers(TempoClients clients, TempoSettings tempo) {
         var peers = pods(clients.scrapers());
-        peers.add(NetworkPolicies.namespaces(scrapeNamespaces));
+        peers.add(NetworkPolicies.namespaces(tempo.scrapeNamespaces(), tempo.scrapePodLabels()));
         return peers;
     }
 

@@ -33,19 +33,20 @@ public final class InternalPolicies {
     public static final int VULTURE_METRICS = 8080;
 
     /**
-     * Every Tempo NetworkPolicy's rules by the component label it guards (sorted: stable output). A per-zone ingester
+     * Every Tempo NetworkPolicy's rules by the component label it guards (sorted: stable output); {@code scrapers} from
+     * {@link EntryPointPolicies#scrapers}. A per-zone ingester
      * StatefulSet's pods carry {@code component: ingester} too (TempoCluster.podLabels), so one policy guards all zones.
      */
-    public static Map<String, List<Rule>> byComponent(TempoClients clients, List<String> scrapeNamespaces) {
+    public static Map<String, List<Rule>> byComponent(TempoClients clients, List<Peer> scrapers) {
         var out = new TreeMap<String, List<Rule>>();
-        out.put("distributor", EntryPointPolicies.distributor(clients, scrapeNamespaces));
-        out.put("query-frontend", EntryPointPolicies.queryFrontend(clients, scrapeNamespaces));
-        out.put("ingester", ingester(clients, scrapeNamespaces));
-        out.put("querier", querier(clients, scrapeNamespaces));
-        out.put("metrics-generator", metricsGenerator(clients, scrapeNamespaces));
-        out.put("compactor", compactor(clients, scrapeNamespaces));
-        out.put(TempoPlan.MEMCACHED, memcached(clients, scrapeNamespaces));
-        out.put(TempoCluster.VULTURE, vulture(clients, scrapeNamespaces));
+        out.put("distributor", EntryPointPolicies.distributor(clients, scrapers));
+        out.put("query-frontend", EntryPointPolicies.queryFrontend(clients, scrapers));
+        out.put("ingester", ingester(scrapers));
+        out.put("querier", querier(scrapers));
+        out.put("metrics-generator", metricsGenerator(scrapers));
+        out.put("compactor", compactor(scrapers));
+        out.put(TempoPlan.MEMCACHED, memcached(scrapers));
+        out.put(TempoCluster.VULTURE, vulture(scrapers));
         return out;
     }
 
@@ -55,19 +56,19 @@ public final class InternalPolicies {
      * (modules/querier/querier.go, forIngesterRings); initIngester registers those two services and no other. Only
      * these two targets hold ring clients (no other 2.10.8 module imports modules/ingester/client).
      */
-    public static List<Rule> ingester(TempoClients clients, List<String> scrapeNamespaces) {
+    public static List<Rule> ingester(List<Peer> scrapers) {
         return List.of(Rule.from(pods("distributor", "querier"), WorkloadSpec.GRPC), gossip(),
-                // The HTTP port also serves /shutdown: list only the monitoring stack's namespaces as scrapers.
-                EntryPointPolicies.metrics(clients, scrapeNamespaces));
+                // The HTTP port also serves /shutdown: only the scrapers (Prometheus's pods), never a whole namespace.
+                EntryPointPolicies.metrics(scrapers));
     }
 
     /**
      * Queriers: nothing dials them (see the class comment), and initQuerier registers no gRPC service. Their gRPC port
      * stays open to Tempo's own pods only, as the distributor's does. The HTTP port also serves /querier/api/...: a
-     * scraper there could query, so keep scrapeNamespaces to the monitoring stack's namespaces.
+     * scraper there could query, so only the scrapers' pods ({@link EntryPointPolicies#scrapers}) reach it.
      */
-    public static List<Rule> querier(TempoClients clients, List<String> scrapeNamespaces) {
-        return List.of(EntryPointPolicies.ownTraffic(), EntryPointPolicies.metrics(clients, scrapeNamespaces));
+    public static List<Rule> querier(List<Peer> scrapers) {
+        return List.of(EntryPointPolicies.ownTraffic(), EntryPointPolicies.metrics(scrapers));
     }
 
     /**
@@ -75,14 +76,14 @@ public final class InternalPolicies {
      * (modules/distributor/distributor.go) and recent metrics queries from queriers (modules/querier/querier.go,
      * forGivenGenerators; querier_query_range.go). Their HTTP port's /generator/api/... is called by nobody.
      */
-    public static List<Rule> metricsGenerator(TempoClients clients, List<String> scrapeNamespaces) {
+    public static List<Rule> metricsGenerator(List<Peer> scrapers) {
         return List.of(Rule.from(pods("distributor", "querier"), WorkloadSpec.GRPC), gossip(),
-                EntryPointPolicies.metrics(clients, scrapeNamespaces));
+                EntryPointPolicies.metrics(scrapers));
     }
 
     /** Compactors: gossip (their sharding ring) and metrics only; initCompactor registers no gRPC service. */
-    public static List<Rule> compactor(TempoClients clients, List<String> scrapeNamespaces) {
-        return List.of(gossip(), EntryPointPolicies.metrics(clients, scrapeNamespaces));
+    public static List<Rule> compactor(List<Peer> scrapers) {
+        return List.of(gossip(), EntryPointPolicies.metrics(scrapers));
     }
 
     /**
@@ -92,14 +93,14 @@ public final class InternalPolicies {
      * and footer), so ingesters, generators and compactors need it as much as queriers. Distributors and vulture
      * never open the store. The exporter's port for the scrapers.
      */
-    public static List<Rule> memcached(TempoClients clients, List<String> scrapeNamespaces) {
+    public static List<Rule> memcached(List<Peer> scrapers) {
         return List.of(Rule.from(pods("query-frontend", "ingester", "querier", "compactor", "metrics-generator"), MEMCACHED),
-                EntryPointPolicies.metrics(clients, scrapeNamespaces, MEMCACHED_EXPORTER));
+                EntryPointPolicies.metrics(scrapers, MEMCACHED_EXPORTER));
     }
 
     /** tempo-vulture serves only its metrics (cmd/tempo-vulture/main.go: promhttp on -prometheus-listen-address). */
-    public static List<Rule> vulture(TempoClients clients, List<String> scrapeNamespaces) {
-        return List.of(EntryPointPolicies.metrics(clients, scrapeNamespaces, VULTURE_METRICS));
+    public static List<Rule> vulture(List<Peer> scrapers) {
+        return List.of(EntryPointPolicies.metrics(scrapers, VULTURE_METRICS));
     }
 
     /** Memberlist gossip from every Tempo pod (see {@link EntryPointPolicies#ownTraffic} for why every one). */

@@ -10,8 +10,8 @@ import java.util.Map;
  *
  * @param writers pods that send OTLP to the distributors (the gateway, the sampler)
  * @param readers pods that query the query-frontends (Grafana)
- * @param scrapers pods that scrape the metrics port besides those of {@code tempo.scrapeNamespaces} (the local stack's
- *     own Prometheus); none elsewhere
+ * @param scrapers pods that scrape the metrics port besides the Prometheus of {@code tempo.scrapeNamespaces} (the
+ *     local stack's own Prometheus); none elsewhere
  */
 public record TempoClients(List<Map<String, String>> writers, List<Map<String, String>> readers,
                            List<Map<String, String>> scrapers) {

@@ -152,9 +152,8 @@ public final class TempoCluster extends ComponentResource {
         vulture(plan, settings);
         memcached(plan, settings);
         if (settings.tempo().networkPolicy()) {
-            var scrape = settings.tempo().scrapeNamespaces();
             // Every Tempo pod: the entry points and the inner tiers (per-zone ingesters share the ingester's).
-            InternalPolicies.byComponent(clients, scrape).forEach(this::networkPolicy);
+            InternalPolicies.byComponent(clients, EntryPointPolicies.scrapers(clients, settings.tempo())).forEach(this::networkPolicy);
         }
 
         if (settings.tempo().prometheusOperator()) {

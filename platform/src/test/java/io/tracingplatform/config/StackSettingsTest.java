@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tracingplatform.yaml.LocatedYaml;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -237,6 +238,41 @@ public class StackSettingsTest {
                 "    networkPolicy: false\n    scrapeNamespaces: [prometheus, kube-prometheus]\n    prometheusRemoteWriteUrl:"))).tempo();
         assertFalse(set.networkPolicy());
         assertEquals(List.of("prometheus", "kube-prometheus"), set.scrapeNamespaces());
+    }
+
+    @Test
+    void scrapersAreThePrometheusPodsOfTheScrapeNamespacesByDefaultAndEveryPodOnlyWhenSaidSo() throws Exception {
+        var prometheus = Map.of("app.kubernetes.io/name", "prometheus");
+        assertEquals(prometheus, StackSettings.parse(raw(VALID_AWS)).tempo().scrapePodLabels(), "absent: the operator's label");
+        assertEquals(prometheus, StackSettings.parse(raw(MINIMAL_LOCAL)).tempo().scrapePodLabels());
+        var empty = StackSettings.parse(raw(VALID_AWS.replace("    prometheusRemoteWriteUrl:",
+                "    scrapePodLabels: {}\n    prometheusRemoteWriteUrl:"))).tempo();
+        assertEquals(Map.of(), empty.scrapePodLabels(), "an explicit {}: every pod of the scrape namespaces");
+        var own = StackSettings.parse(raw(VALID_AWS.replace("    prometheusRemoteWriteUrl:",
+                "    scrapePodLabels: {app: prometheus-server, example.com/team: obs, tier: ''}\n    prometheusRemoteWriteUrl:"))).tempo();
+        assertEquals(Map.of("app", "prometheus-server", "example.com/team", "obs", "tier", ""), own.scrapePodLabels());
+    }
+
+    @Test
+    void badScrapePodLabelsAreNamedWithTheirFix() throws Exception {
+        var problems = problems(VALID_AWS.replace("    prometheusRemoteWriteUrl:",
+                "    scrapePodLabels: {'Bad Key': prometheus, Example.com/x: y, app: -server, ok: '" + "v".repeat(64) + "'}\n"
+                        + "    prometheusRemoteWriteUrl:"));
+        var labels = problems.stream().filter(p -> p.field().equals("tracing-platform:tempo.scrapePodLabels")).toList();
+        assertEquals(4, labels.size(), "one problem per bad key or value: " + labels);
+        var text = labels.stream().map(Problem::message).toList().toString();
+        assertTrue(text.contains("'Bad Key' is not a Kubernetes label key"), text);
+        assertTrue(text.contains("'Example.com/x' is not a Kubernetes label key"), "the prefix is a lowercase DNS subdomain: " + text);
+        assertTrue(text.contains("'-server' (of app) is not a Kubernetes label value"), text);
+        assertTrue(text.contains("(of ok) is not a Kubernetes label value"), "at most 63 characters: " + text);
+        var first = labels.get(0);
+        assertEquals("stacks/Pulumi.dev.yaml", first.file());
+        assertTrue(first.location().known(), "the problem points at the line: " + first.describe());
+        assertEquals("pulumi config set --stack dev --path 'tracing-platform:tempo.scrapePodLabels' "
+                + "'{\"app.kubernetes.io/name\":\"prometheus\"}'", first.fix());
+        var notAMap = only(problems(VALID_AWS.replace("    prometheusRemoteWriteUrl:",
+                "    scrapePodLabels: [prometheus]\n    prometheusRemoteWriteUrl:")), "tracing-platform:tempo.scrapePodLabels");
+        assertTrue(notAMap.message().contains("must be an object"), notAMap.describe());
     }
 
     @Test

@@ -16,9 +16,11 @@ import java.util.TreeMap;
  * <li>a rule admits a source if it has no {@code from} or one peer matches it, and a port if it has no {@code ports}
  *     or one entry matches it (number, number range with endPort, or the name of a container port of the target);</li>
  * <li>a peer's {@code podSelector} alone picks pods of the policy's own namespace; {@code namespaceSelector} picks
- *     namespaces by their labels, {@code kubernetes.io/metadata.name} included; both: those pods in those namespaces.</li>
+ *     namespaces by their labels, {@code kubernetes.io/metadata.name} included; both in one peer: those pods in those
+ *     namespaces (an AND; as two peers they would add up).</li>
  * </ul>
- * What it does not know it refuses loudly rather than guess: Egress policies, ipBlock peers. Traffic from a pod's own
+ * What it does not know it refuses loudly rather than guess: Egress policies, ipBlock peers; an empty peer {@code {}},
+ * which the API server refuses, throws too. Traffic from a pod's own
  * node (kubelet probes) is always allowed by Kubernetes and not modelled.
  */
 public final class NetworkPolicyEvaluator {
@@ -139,6 +141,13 @@ public final class NetworkPolicyEvaluator {
             if (peer.containsKey("ipBlock")) throw new UnsupportedOperationException("ipBlock peers: pods have no IPs here");
             boolean hasPods = peer.containsKey("podSelector");
             boolean hasNamespaces = peer.containsKey("namespaceSelector");
+            if (!hasPods && !hasNamespaces) {
+                // The API server refuses it ("must specify a peer", ValidateNetworkPolicyPeer); reading it as "every pod
+                // of the namespace" would let a generator that drops both selectors pass.
+                throw new IllegalArgumentException("an empty peer {} in " + rule + ": the API server refuses it");
+            }
+            // Both in one peer: those pods (podSelector) of those namespaces (namespaceSelector), an AND; podSelector
+            // alone: of the policy's own namespace; namespaceSelector alone: every pod of those namespaces.
             boolean nsOk = hasNamespaces ? matches(map(peer.get("namespaceSelector")), labelsOfNamespace(from.namespace()))
                     : from.namespace().equals(policyNs);
             boolean podOk = !hasPods || matches(map(peer.get("podSelector")), from.labels());

@@ -96,6 +96,34 @@ class NetworkPolicyEvaluatorTest {
     }
 
     @Test
+    void aPeerWithBothSelectorsAdmitsOnlyThosePodsOfThoseNamespaces() throws Exception {
+        var e = of(WEB, policy("""
+                podSelector: {matchLabels: {app: web}}
+                ingress:
+                  - from:
+                      - namespaceSelector: {matchExpressions: [{key: kubernetes.io/metadata.name, operator: In, values: [monitoring]}]}
+                        podSelector: {matchLabels: {app.kubernetes.io/name: prometheus}}
+                    ports: [{port: 9000}]
+                """));
+        var prometheus = Map.of("app.kubernetes.io/name", "prometheus");
+        var web = e.pod("web");
+        assertTrue(e.allows(NetworkPolicyEvaluator.podIn("monitoring", prometheus), web, 9000), "both match");
+        assertFalse(e.allows(NetworkPolicyEvaluator.stranger("monitoring"), web, 9000), "the namespace alone is not enough");
+        assertFalse(e.allows(NetworkPolicyEvaluator.podIn("payments", prometheus), web, 9000), "the labels alone are not enough");
+        assertFalse(e.allows(NetworkPolicyEvaluator.podIn("shop", prometheus), web, 9000),
+                "with a namespaceSelector the policy's own namespace is not implied");
+    }
+
+    @Test
+    void anEmptyPeerIsRefusedAsTheApiServerRefusesIt() throws Exception {
+        // networking/validation ValidateNetworkPolicyPeer: "must specify a peer". Read as "every pod of the namespace" it
+        // would let a generator bug that drops both selectors pass every test.
+        var e = of(WEB, policy("podSelector: {matchLabels: {app: web}}\ningress: [{from: [{}], ports: [{port: 8080}]}]"));
+        var thrown = assertThrows(IllegalArgumentException.class, () -> e.allows(client, e.pod("web"), 8080));
+        assertTrue(thrown.getMessage().contains("empty peer"), thrown.getMessage());
+    }
+
+    @Test
     void selectorOperatorsAndTheEmptySelector() {
         Map<String, Object> notIn = Map.of("matchExpressions", List.of(Map.of("key", "tier", "operator", "NotIn", "values", List.of("db"))));
         assertTrue(NetworkPolicyEvaluator.matches(notIn, Map.of("app", "x")), "NotIn holds where the label is absent");

@@ -175,6 +175,14 @@ class KubernetesRealTest {
         add(failures, Checks.judge("kube.apply.networkpolicy-empty-namespace-list", PROGRAM, version(), stack,
                 id(policy) + " + from namespaceSelector In []", REJECT, r5.ok(), r5.status() + " " + r5.message()));
 
+        // An empty peer {} is refused too ("must specify a peer"): NetworkPolicyEvaluator throws on it rather than read it
+        // as "every pod of the namespace", and this holds it to the server.
+        var emptyPeer = policy.deepCopy();
+        ((ObjectNode) emptyPeer.path("spec").path("ingress").get(0)).withArray("from").addObject();
+        var r6 = api.apply(Yaml.toYaml(emptyPeer), true);
+        add(failures, Checks.judge("kube.apply.networkpolicy-empty-peer", PROGRAM, version(), stack,
+                id(policy) + " + from {}", REJECT, r6.ok(), r6.status() + " " + r6.message()));
+
         var noConfigMap = deployment.deepCopy();
         var volumes = ((ObjectNode) noConfigMap.path("spec").path("template").path("spec")).withArray("volumes");
         volumes.addObject().put("name", "missing").putObject("configMap").put("name", "no-such-configmap");

@@ -10,6 +10,7 @@ import io.tracingplatform.TempProject;
 import io.tracingplatform.collector.GatewayPlan;
 import io.tracingplatform.config.StackFiles;
 import io.tracingplatform.k8s.Labels;
+import io.tracingplatform.k8s.NetworkPolicies;
 import io.tracingplatform.k8s.NetworkPolicyEvaluator;
 import io.tracingplatform.k8s.NetworkPolicyEvaluator.Pod;
 import io.tracingplatform.offline.OfflineEngine;
@@ -49,6 +50,15 @@ class EntryPointPoliciesTest {
 
     static String ns(String stack) {
         return Plans.inputs(stack).settings().kubernetes().namespace();
+    }
+
+    /**
+     * The labels the Prometheus Operator gives a Prometheus server pod (pkg/prometheus/server/statefulset.go,
+     * podSelectorLabels), kube-prometheus-stack's included: the default of tempo.scrapePodLabels.
+     */
+    static Pod prometheusIn(String namespace) {
+        return NetworkPolicyEvaluator.podIn(namespace, Map.of("app.kubernetes.io/name", "prometheus",
+                "app.kubernetes.io/managed-by", "prometheus-operator", "app.kubernetes.io/instance", "k8s", "prometheus", "k8s"));
     }
 
     static void allowed(NetworkPolicyEvaluator e, Pod from, Pod to, int port) {
@@ -171,7 +181,7 @@ class EntryPointPoliciesTest {
     @MethodSource("stacks")
     void metricsPortsAreScrapedFromTheMonitoringNamespaceOrTheLocalPrometheus(String stack) {
         var e = evaluator(stack);
-        var monitoring = NetworkPolicyEvaluator.stranger("monitoring");
+        var monitoring = prometheusIn("monitoring");
         boolean local = stack.equals("local");
         var targets = e.pods().stream().filter(p -> TempoCluster.APP.equals(p.labels().get(Labels.NAME))
                 && p.ports().containsValue(HTTP)).toList();
@@ -219,7 +229,7 @@ class EntryPointPoliciesTest {
         var e = evaluator(stack);
         var team = NetworkPolicyEvaluator.stranger("team-namespace");
         var neighbour = NetworkPolicyEvaluator.stranger(ns(stack));
-        var scraper = stack.equals("local") ? e.pod("prometheus") : NetworkPolicyEvaluator.stranger("monitoring");
+        var scraper = stack.equals("local") ? e.pod("prometheus") : prometheusIn("monitoring");
         var gateway = e.pod(GatewayPlan.GATEWAY);
         allowed(e, team, gateway, GatewayPlan.OTLP_GRPC);
         allowed(e, team, gateway, GatewayPlan.OTLP_HTTP);
@@ -235,11 +245,78 @@ class EntryPointPoliciesTest {
         });
     }
 
+    /** Every metrics port of the stack: each Tempo pod's 3200, memcached's exporter, vulture's, the collectors' 8888. */
+    static List<Map.Entry<Pod, Integer>> metricsPorts(NetworkPolicyEvaluator e) {
+        var out = new java.util.ArrayList<Map.Entry<Pod, Integer>>();
+        for (var p : e.pods()) {
+            if (TempoCluster.APP.equals(p.labels().get(Labels.NAME)) && p.ports().containsValue(HTTP)) out.add(Map.entry(p, HTTP));
+            if (GatewayPlan.GATEWAY.equals(p.labels().get(Labels.NAME))) out.add(Map.entry(p, GatewayPlan.METRICS));
+        }
+        out.add(Map.entry(e.pod(TempoPlan.MEMCACHED), InternalPolicies.MEMCACHED_EXPORTER));
+        out.add(Map.entry(e.pod(TempoCluster.VULTURE), InternalPolicies.VULTURE_METRICS));
+        return out;
+    }
+
+    /**
+     * Port 3200 is also the query-frontend's API for any tenant, the querier's /querier/api and the ingesters' /shutdown;
+     * 8888 names every tenant's exporter. So of the monitoring namespace only Prometheus scrapes: Grafana, Alertmanager,
+     * exporters and Jobs that live there are denied every metrics port; a Prometheus pod elsewhere too.
+     */
+    @ParameterizedTest
+    @MethodSource("stacks")
+    void ofTheMonitoringNamespaceOnlyPrometheusReachesTheMetricsPorts(String stack) {
+        var e = evaluator(stack);
+        var ports = metricsPorts(e);
+        assertTrue(ports.size() >= 9, "metrics ports: " + ports);
+        var gateways = ports.stream().filter(p -> p.getValue() == GatewayPlan.METRICS).count();
+        assertEquals(stack.equals("prod") ? 2 : 1, gateways, "the gateway's (and prod's sampler's) 8888: " + ports);
+        var grafanaThere = NetworkPolicyEvaluator.podIn("monitoring", Map.of("app.kubernetes.io/name", "grafana"));
+        for (var target : ports) {
+            for (var pod : List.of(NetworkPolicyEvaluator.stranger("monitoring"), grafanaThere, prometheusIn("payments"))) {
+                denied(e, pod, target.getKey(), target.getValue());
+            }
+            if (stack.equals("local")) {
+                denied(e, prometheusIn("monitoring"), target.getKey(), target.getValue()); // local: no scrape namespace
+                allowed(e, e.pod("prometheus"), target.getKey(), target.getValue());
+            } else {
+                allowed(e, prometheusIn("monitoring"), target.getKey(), target.getValue());
+            }
+        }
+    }
+
+    /**
+     * The dev stack's plan with {@code lines} added to its tempo block. The fixture's stack file is kept aside on the first
+     * call, so every call starts from it.
+     */
+    static NetworkPolicyEvaluator devPlanWith(TempProject project, String lines) throws Exception {
+        Path file = project.root.resolve("stacks/Pulumi.dev.yaml");
+        Path original = project.root.resolve("fixture-Pulumi.dev.yaml");
+        if (!Files.exists(original)) Files.copy(file, original);
+        String text = Files.readString(original);
+        String block = "  tracing-platform:tempo:\n";
+        assertTrue(text.contains(block), "fixture: " + file);
+        Files.writeString(file, text.replace(block, block + lines));
+        return NetworkPolicyEvaluator.of(OfflineEngine.plan(App.load(project.layout, StackFiles.read(project.layout, "dev"))));
+    }
+
+    /** {@code scrapePodLabels: {}} is the old, weaker rule: every pod of the scrape namespaces, and still no other. */
+    @Test
+    void emptyScrapePodLabelsAdmitEveryPodOfTheScrapeNamespaces() throws Exception {
+        var e = devPlanWith(new TempProject(dir, true), "    scrapePodLabels: {}\n");
+        for (var target : metricsPorts(e)) {
+            allowed(e, NetworkPolicyEvaluator.stranger("monitoring"), target.getKey(), target.getValue());
+            allowed(e, prometheusIn("monitoring"), target.getKey(), target.getValue());
+            denied(e, prometheusIn("payments"), target.getKey(), target.getValue());
+        }
+        denied(e, NetworkPolicyEvaluator.stranger("monitoring"), e.pod("ingester"), GRPC);
+    }
+
     @ParameterizedTest
     @MethodSource("stacks")
     void everyPortEveryTempoPodServesHasARule(String stack) {
         var clients = new TempoClients(List.of(Map.of("a", "writer")), List.of(Map.of("a", "reader")), List.of());
-        var rules = InternalPolicies.byComponent(clients, List.of("monitoring"));
+        var rules = InternalPolicies.byComponent(clients, List.of(NetworkPolicies.namespaces(List.of("monitoring"),
+                Map.of(Labels.NAME, "prometheus"))));
         for (var e : planned(stack)) {
             // Every pod of Tempo's in the plan (targets, per-zone ingesters, memcached, vulture), by its container ports.
             var tempo = e.pods().stream().filter(p -> TempoCluster.APP.equals(p.labels().get(Labels.NAME))).toList();
@@ -261,13 +338,7 @@ class EntryPointPoliciesTest {
     @Test
     void switchedOffThereAreNoTempoPoliciesAndNoScrapeNamespaceAdmitsNobody() throws Exception {
         var project = new TempProject(dir, true);
-        Path file = project.root.resolve("stacks/Pulumi.dev.yaml");
-        String text = Files.readString(file);
-        String block = "  tracing-platform:tempo:\n";
-        assertTrue(text.contains(block), "fixture: " + file);
-
-        Files.writeString(file, text.replace(block, block + "    networkPolicy: false\n"));
-        var off = NetworkPolicyEvaluator.of(OfflineEngine.plan(App.load(project.layout, StackFiles.read(project.layout, "dev"))));
+        var off = devPlanWith(project, "    networkPolicy: false\n");
         for (var pod : off.pods()) {
             if (TempoCluster.APP.equals(pod.labels().get(Labels.NAME))) {
                 assertEquals(List.of(), off.selecting(pod), pod + " with tempo.networkPolicy false");
@@ -277,8 +348,7 @@ class EntryPointPoliciesTest {
         allowed(off, NetworkPolicyEvaluator.stranger("payments"), off.pod("query-frontend"), HTTP);
         denied(off, NetworkPolicyEvaluator.stranger("payments"), off.pod("grafana"), 3000); // Grafana's has its own switch
 
-        Files.writeString(file, text.replace(block, block + "    scrapeNamespaces: []\n"));
-        var none = NetworkPolicyEvaluator.of(OfflineEngine.plan(App.load(project.layout, StackFiles.read(project.layout, "dev"))));
+        var none = devPlanWith(project, "    scrapeNamespaces: []\n");
         for (var target : List.of(none.pod("distributor"), none.pod("query-frontend"), none.pod("ingester"), none.pod("querier"))) {
             // Empty: the metrics rule is left out, never rendered as a rule without peers (which would admit everybody).
             denied(none, NetworkPolicyEvaluator.stranger("monitoring"), target, HTTP);
