@@ -85,14 +85,15 @@ public final class TracingPlatform extends ComponentResource {
 
         // Tempo starts once its bucket, credentials and ServiceAccount exist.
         var tempoPlan = TempoPlan.of(settings, inputs.tenants(), storagePlan);
+        var clients = tempoClients(settings);
         var tempo = new TempoCluster(Names.child(name, "tempo"), settings, tempoPlan, storagePlan.tempo(settings),
-                tempoClients(settings), providers,
+                clients, providers,
                 ComponentResourceOptions.builder().parent(this).dependsOn(ns, storage).build());
 
         var gatewayPlan = GatewayPlan.of(settings, inputs.tenants(), inputs.today());
         // With the platform's NetworkPolicies on, the gateway's and sampler's metrics port admit only Tempo's scrapers.
         var scrapers = settings.tempo().networkPolicy()
-                ? java.util.Optional.of(io.tracingplatform.tempo.EntryPointPolicies.scrapers(tempoClients(settings), settings.tempo()))
+                ? java.util.Optional.of(io.tracingplatform.tempo.EntryPointPolicies.scrapers(clients, settings.tempo()))
                 : java.util.Optional.<List<io.tracingplatform.k8s.NetworkPolicies.Peer>>empty();
         new GatewayCluster(Names.child(name, "gateway"), settings, gatewayPlan, scrapers, providers,
                 ComponentResourceOptions.builder().parent(this).dependsOn(ns, tempo).build());

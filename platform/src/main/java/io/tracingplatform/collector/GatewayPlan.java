@@ -54,7 +54,7 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
     /** The gateway's environment variable holding its Authorization header for the sampler (from the same Secret). */
     public static final String SAMPLER_AUTHORIZATION_ENV = "SAMPLER_AUTHORIZATION";
     public static final String QUEUE_DIR = "/var/lib/otelcol/queue";
-    /** Where exporters renamed by a release send what their queues held under the old id (OtlpTypes). */
+    /** Where exporters renamed by a release send what their queues held under the old id (TypeNames). */
     public static final String DRAIN_PIPELINE = "traces/drain";
     /** The gateway pod's name (Kubernetes downward API, metadata.name): the instance of the span metrics it computes. */
     public static final String POD_NAME_ENV = "POD_NAME";
@@ -104,13 +104,13 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
         long volume = ModelNumbers.bytes(settings.gateway().queueVolumeSize());
         var sampling = tenants.stream().filter(t -> t.settings().sampling().enabled()).toList();
         var direct = tenants.stream().filter(t -> !t.settings().sampling().enabled()).map(Tenant::id).toList();
+        // (App.load has checked that these have a metrics backend to go to: checkSpanMetricsRoute.)
         var spanMetrics = sampling.stream().filter(t -> t.settings().spanMetricsAtGateway()).map(Tenant::id).toList();
-        checkSpanMetricsRoute(settings, tenants);
         // Every persistent queue of a pod shares its one volume: each exporter gets an equal byte budget, together
         // QUEUE_SHARE_OF_VOLUME of it, so one throttled tenant retrying for an hour can fill only its own share.
         // (App.load has checked that each budget holds a request: checkQueueRoom.)
         long queue = queueBudget(volume, gatewayQueues(tenants.size(), sampling.size()));
-        var types = OtlpTypes.of(settings.release());
+        var types = TypeNames.of(settings.release());
 
         var gw = new CollectorConfig();
         String intake = "traces/intake";
@@ -262,12 +262,12 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
      * (core docs/rfcs/batching-migration.md); the queue's own batcher (exporterhelper sending_queue.batch) works on
      * what is already on disk, so an acknowledged span is a persisted span.
      */
-    static void exportToTempo(CollectorConfig c, String pipeline, String tenant, String endpoint, long queueBytes, OtlpTypes types) {
+    static void exportToTempo(CollectorConfig c, String pipeline, String tenant, String endpoint, long queueBytes, TypeNames types) {
         persistentQueue(c);
         c.add(EXPORTERS, types.grpc() + "/tenant-" + tenant, tempoExporter(tenant, endpoint, queueBytes));
         c.addExporter(pipeline, types.grpc() + "/tenant-" + tenant);
         if (types.drainRenamed()) {
-            // The same exporter under its pre-rename id, so it opens the queue file that id wrote (see OtlpTypes).
+            // The same exporter under its pre-rename id, so it opens the queue file that id wrote (see TypeNames).
             c.add(EXPORTERS, "otlp/tenant-" + tenant, tempoExporter(tenant, endpoint, queueBytes));
             c.addExporter(DRAIN_PIPELINE, "otlp/tenant-" + tenant);
         }
@@ -293,8 +293,9 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
     }
 
     /**
-     * The OTLP exporter types of the release's collector. Collector 0.144 renamed otlp to otlp_grpc and otlphttp to
-     * otlp_http, keeping the old names as deprecated aliases of the same factories (opentelemetry-collector v0.159.0
+     * The component type names of the release's collector where upstream renamed one. Collector 0.144 renamed otlp to
+     * otlp_grpc and otlphttp to otlp_http, keeping the old names as deprecated aliases of the same factories
+     * (opentelemetry-collector v0.159.0
      * exporter/otlpexporter and otlphttpexporter, internal/metadata/generated_status.go: Type, DeprecatedType); a
      * release uses the new names once it lists them (catalog rule otelcol-0.144-otlp-exporters-renamed). A persistent
      * queue's file is named after its exporter's id (exporterhelper internal/queue/persistent_queue.go: GetClient(kind,
@@ -307,13 +308,13 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
      * @param drainRenamed whether each queued exporter's pre-rename id drains its queue
      * @param spanMetrics the span metrics connector's type (span_metrics from contrib 0.151)
      */
-    record OtlpTypes(String grpc, String http, boolean drainRenamed, String spanMetrics) {
-        static OtlpTypes of(io.tracingplatform.release.Release release) {
+    record TypeNames(String grpc, String http, boolean drainRenamed, String spanMetrics) {
+        static TypeNames of(io.tracingplatform.release.Release release) {
             var listed = release.collectorComponents();
             boolean renamed = listed.contains("exporter/otlp_grpc");
             // contrib 0.151 renamed the spanmetrics connector span_metrics (its metadata.yaml: type, deprecated_type);
             // it keeps no state on disk, so the new name needs no drain.
-            return new OtlpTypes(renamed ? "otlp_grpc" : "otlp", listed.contains("exporter/otlp_http") ? "otlp_http" : "otlphttp",
+            return new TypeNames(renamed ? "otlp_grpc" : "otlp", listed.contains("exporter/otlp_http") ? "otlp_http" : "otlphttp",
                     renamed && listed.contains("exporter/otlp"),
                     listed.contains("connector/span_metrics") ? "span_metrics" : "spanmetrics");
         }
@@ -331,7 +332,7 @@ public record GatewayPlan(String gatewayYaml, Optional<String> samplerYaml, List
      * is (no per-tenant budget for these signals on the volume or in memory) and loses nothing it acknowledged.
      */
     static void passThrough(CollectorConfig c, String signal, String endpoint, StackSettings settings, List<String> tenants,
-                            OtlpTypes types) {
+                            TypeNames types) {
         String intake = signal + "/intake";
         authenticatedOtlpReceiver(c, intake);
         tenantFromAuth(c, intake);

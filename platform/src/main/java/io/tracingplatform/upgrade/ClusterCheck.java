@@ -141,18 +141,13 @@ public final class ClusterCheck {
      */
     static List<Finding> drains(KubernetesClient client, Plan plan, String namespace) {
         var out = new ArrayList<Finding>();
-        for (var r : plan.ofType("kubernetes:core/v1:ConfigMap")) {
-            if (!(r.inputs().get("data") instanceof Map<?, ?> data) || data.get("collector.yaml") == null) continue;
+        for (var config : RuleChecks.collectorConfigs(plan).entrySet()) {
             var exporters = new java.util.TreeSet<String>();
-            try {
-                Yaml.YAML.readTree(String.valueOf(data.get("collector.yaml"))).path("service").path("pipelines")
-                        .path(io.tracingplatform.collector.GatewayPlan.DRAIN_PIPELINE).path("exporters").forEach(e -> exporters.add(e.asText()));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            config.getValue().path("service").path("pipelines").path(io.tracingplatform.collector.GatewayPlan.DRAIN_PIPELINE)
+                    .path("exporters").forEach(e -> exporters.add(e.asText()));
             if (exporters.isEmpty()) continue;
             @SuppressWarnings("unchecked")
-            var labels = new TreeMap<>((Map<String, String>) UpgradePlanner.at(r.inputs(), "metadata.labels"));
+            var labels = new TreeMap<>((Map<String, String>) UpgradePlanner.at(config.getKey().inputs(), "metadata.labels"));
             labels.keySet().retainAll(List.of(Labels.NAME, Labels.INSTANCE, Labels.COMPONENT));
             for (var pod : client.pods().inNamespace(namespace).withLabels(labels).list().getItems()) {
                 out.add(drain(client, namespace, pod.getMetadata().getName(), exporters));
@@ -160,6 +155,10 @@ public final class ClusterCheck {
         }
         return out;
     }
+
+    /** A sample of the collector's queue size and its labels (Prometheus exposition), and the exporter label in them. */
+    static final java.util.regex.Pattern QUEUE_SIZE_SAMPLE = java.util.regex.Pattern.compile("^otelcol_exporter_queue_size\\{([^}]*)\\} (\\S+)");
+    static final java.util.regex.Pattern EXPORTER_LABEL = java.util.regex.Pattern.compile("exporter=\"([^\"]+)\"");
 
     static Finding drain(KubernetesClient client, String namespace, String pod, java.util.Set<String> exporters) {
         String object = "Pod " + namespace + "/" + pod + " drain queues";
@@ -177,11 +176,10 @@ public final class ClusterCheck {
             // collector's Prometheus reader adds no unit or type suffix, otelconftelemetry migration v0.3.0.go).
             var pending = new TreeMap<String, Double>();
             var seen = new java.util.TreeSet<String>();
-            var sample = java.util.regex.Pattern.compile("^otelcol_exporter_queue_size\\{([^}]*)\\} (\\S+)");
             for (String line : response.body().split("\n")) {
-                var m = sample.matcher(line);
+                var m = QUEUE_SIZE_SAMPLE.matcher(line);
                 if (!m.find()) continue;
-                var exporter = java.util.regex.Pattern.compile("exporter=\"([^\"]+)\"").matcher(m.group(1));
+                var exporter = EXPORTER_LABEL.matcher(m.group(1));
                 if (!exporter.find() || !exporters.contains(exporter.group(1))) continue;
                 seen.add(exporter.group(1));
                 if (Double.parseDouble(m.group(2)) > 0) pending.merge(exporter.group(1), Double.parseDouble(m.group(2)), Double::sum);

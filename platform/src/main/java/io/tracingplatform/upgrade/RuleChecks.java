@@ -80,7 +80,7 @@ public final class RuleChecks {
     /** "kind/type" of every component every collector config in the plan uses ("otlp/tempo-a" counts as otlp). */
     static List<String> collectorComponents(Plan plan) {
         var out = new ArrayList<String>();
-        for (JsonNode doc : collectorConfigs(plan)) {
+        for (JsonNode doc : collectorConfigs(plan).values()) {
             for (String section : List.of("receivers", "processors", "exporters", "extensions", "connectors")) {
                 String kind = section.substring(0, section.length() - 1);
                 doc.path(section).fieldNames().forEachRemaining(n -> out.add(kind + "/" + n.split("/")[0]));
@@ -97,7 +97,7 @@ public final class RuleChecks {
         String kind = component.substring(0, component.indexOf('/'));
         String type = component.substring(component.indexOf('/') + 1);
         var out = new ArrayList<String>();
-        for (JsonNode doc : collectorConfigs(plan)) {
+        for (JsonNode doc : collectorConfigs(plan).values()) {
             doc.path(kind + "s").fieldNames().forEachRemaining(id -> {
                 if (!id.split("/")[0].equals(type)) return;
                 if (!kind.equals("exporter")) {
@@ -116,12 +116,13 @@ public final class RuleChecks {
         return out;
     }
 
-    private static List<JsonNode> collectorConfigs(Plan plan) {
-        var out = new ArrayList<JsonNode>();
+    /** Every collector config of the plan (ConfigMap data key collector.yaml), parsed, by its ConfigMap. */
+    static Map<Plan.PlannedResource, JsonNode> collectorConfigs(Plan plan) {
+        var out = new java.util.LinkedHashMap<Plan.PlannedResource, JsonNode>();
         for (var r : plan.ofType("kubernetes:core/v1:ConfigMap")) {
             if (!(r.inputs().get("data") instanceof Map<?, ?> data) || data.get("collector.yaml") == null) continue;
             try {
-                out.add(Yaml.YAML.readTree(String.valueOf(data.get("collector.yaml"))));
+                out.put(r, Yaml.YAML.readTree(String.valueOf(data.get("collector.yaml"))));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
