@@ -64,7 +64,7 @@ class GatewayRenameRealTest {
                 CredentialWindow.of(inputs.settings().gateway(), inputs.today()));
         int sinkPort = Proc.freePort();
         String backend = "127.0.0.1:" + sinkPort;
-        deleteRecursively(WORK);
+        EngineRealTest.delete(WORK);
 
         // Before: the stack's own release (old names), Tempo down; 100 spans acknowledged into otlp/tenant-<direct>'s queue.
         Path before = Rendered.of(STACK).resolve("config/otel-gateway/collector.yaml");
@@ -158,15 +158,7 @@ class GatewayRenameRealTest {
     }
 
     static long awaitSpans(OtlpSink sink, List<String> traces, int count) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline && distinctSpans(sink, traces) < count) GatewayTrafficRealTest.sleep(100);
+        sink.await(s -> traces.contains(s.traceId()), count, Duration.ofSeconds(60));
         return distinctSpans(sink, traces);
-    }
-
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
-        }
     }
 }

@@ -350,14 +350,7 @@ class GatewayTrafficRealTest {
     }
 
     List<OtlpSink.Span> await(Predicate<OtlpSink.Span> which, int count) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        List<OtlpSink.Span> got = List.of();
-        while (System.nanoTime() < deadline) {
-            got = sink.spans().stream().filter(which).toList();
-            if (got.stream().map(OtlpSink.Span::spanId).distinct().count() >= count) break;
-            sleep(100);
-        }
-        return got;
+        return sink.await(which, count, Duration.ofSeconds(90));
     }
 
     /** An OTLP/HTTP JSON request: one trace of n spans, with the given resource and span attributes. */

@@ -108,6 +108,18 @@ final class OtlpSink implements AutoCloseable {
         return List.copyOf(spans);
     }
 
+    /** Polls until {@code count} distinct spans matching {@code which} arrived, or the timeout passed: those matching. */
+    List<Span> await(java.util.function.Predicate<Span> which, int count, java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<Span> got = List.of();
+        while (System.nanoTime() < deadline) {
+            got = spans().stream().filter(which).toList();
+            if (got.stream().map(Span::spanId).distinct().count() >= count) break;
+            GatewayTrafficRealTest.sleep(100);
+        }
+        return got;
+    }
+
     private synchronized void record(String orgId, byte[] request) {
         try {
             var req = UnknownFieldSet.parseFrom(request);
